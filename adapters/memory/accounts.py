@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from adapters.memory.store import Journal, MemoryStore, restore
+from application.accounts.ports import SessionRepository, UserRepository
+from domain.accounts.errors import UsernameTaken
+from domain.accounts.model import LoginSession, RefreshToken, User
+
+
+class InMemoryUserRepository(UserRepository):
+    def __init__(self, store: MemoryStore, journal: Journal) -> None:
+        self._store = store
+        self._journal = journal
+
+    async def add(self, user: User) -> None:
+        name = user.username.canonical
+        if name in self._store.user_ids_by_name:
+            raise UsernameTaken(f"username {user.username.value!r} is taken")
+        _put(self._journal, self._store.users, user.id, copy.copy(user))
+        _put(self._journal, self._store.user_ids_by_name, name, user.id)
+
+    async def get(self, user_id: str) -> User | None:
+        user = self._store.users.get(user_id)
+        return copy.copy(user) if user else None
+
+    async def get_by_username(self, canonical_username: str) -> User | None:
+        user_id = self._store.user_ids_by_name.get(canonical_username)
+        return await self.get(user_id) if user_id else None
+
+    async def list(self, limit: int, offset: int) -> tuple[Sequence[User], int]:
+        users = sorted(self._store.users.values(), key=lambda u: (u.created_at, u.id))
+        return [copy.copy(u) for u in users[offset : offset + limit]], len(users)
+
+    async def update_password_hash(self, user_id: str, password_hash: str) -> None:
+        user = self._store.users.get(user_id)
+        if user is not None:
+            changed = _with(user, password_hash=password_hash)
+            _put(self._journal, self._store.users, user_id, changed)
+
+
+class InMemorySessionRepository(SessionRepository):
+    def __init__(self, store: MemoryStore, journal: Journal) -> None:
+        self._store = store
+        self._journal = journal
+
+    async def add(self, session: LoginSession) -> None:
+        _put(self._journal, self._store.sessions, session.id, copy.copy(session))
+
+    async def get(self, session_id: str) -> LoginSession | None:
+        session = self._store.sessions.get(session_id)
+        return copy.copy(session) if session else None
+
+    async def revoke(self, session_id: str, at: datetime) -> None:
+        session = self._store.sessions.get(session_id)
+        if session is not None and session.revoked_at is None:
+            _put(self._journal, self._store.sessions, session_id, _with(session, revoked_at=at))
+
+    async def revoke_all_for_user(
+        self, user_id: str, at: datetime, except_session_id: str | None = None
+    ) -> None:
+        for session in list(self._store.sessions.values()):
+            if session.user_id == user_id and session.id != except_session_id:
+                await self.revoke(session.id, at)
+
+    async def add_token(self, token: RefreshToken) -> None:
+        _put(self._journal, self._store.refresh_tokens, token.token_hash, copy.copy(token))
+
+    async def get_token_for_update(self, token_hash: str) -> RefreshToken | None:
+        # The store's lock already serialises transactions: no row lock is needed.
+        token = self._store.refresh_tokens.get(token_hash)
+        return copy.copy(token) if token else None
+
+    async def mark_token_used(self, token_hash: str, at: datetime) -> None:
+        token = self._store.refresh_tokens.get(token_hash)
+        if token is not None:
+            _put(self._journal, self._store.refresh_tokens, token_hash, _with(token, used_at=at))
+
+
+def _with(entity: Any, **changes: Any) -> Any:
+    changed = copy.copy(entity)
+    for name, value in changes.items():
+        setattr(changed, name, value)
+    return changed
+
+
+def _put(journal: Journal, table: dict[str, Any], key: str, value: Any) -> None:
+    journal.record(restore(table, key))
+    table[key] = value

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import Any
+
+from adapters.memory.store import Journal, MemoryStore, restore
+from application.todos.ports import TodoQuery, TodoRepository, TodoSortField
+from domain.todos.model import Todo
+
+
+class InMemoryTodoRepository(TodoRepository):
+    def __init__(self, store: MemoryStore, journal: Journal) -> None:
+        self._store = store
+        self._journal = journal
+
+    def _owned(self, owner_id: str) -> dict[str, Todo]:
+        return self._store.todos_by_owner.get(owner_id, {})
+
+    async def add(self, todo: Todo) -> None:
+        self._put(copy.copy(todo))
+
+    async def get(self, owner_id: str, todo_id: str) -> Todo | None:
+        todo = self._owned(owner_id).get(todo_id)
+        return copy.copy(todo) if todo else None
+
+    async def save(self, todo: Todo) -> None:
+        if todo.id in self._owned(todo.owner_id):
+            self._put(copy.copy(todo))
+
+    async def delete(self, owner_id: str, todo_id: str) -> bool:
+        owned = self._owned(owner_id)
+        if todo_id not in owned:
+            return False
+        self._journal.record(restore(owned, todo_id))
+        del owned[todo_id]
+        return True
+
+    async def delete_all(self, owner_id: str) -> int:
+        owned = self._store.todos_by_owner.pop(owner_id, {})
+        if owned:
+            self._journal.record(lambda: self._store.todos_by_owner.__setitem__(owner_id, owned))
+        return len(owned)
+
+    async def list(self, query: TodoQuery) -> tuple[Sequence[Todo], int]:
+        todos = [
+            t
+            for t in self._owned(query.owner_id).values()
+            if query.completed is None or t.completed == query.completed
+        ]
+        todos.sort(key=lambda t: t.id)  # the tie-breaker, kept by the stable sorts below
+        key = _SORT_KEYS[query.sort]
+        present = [t for t in todos if key(t) is not None]
+        present.sort(key=key, reverse=query.descending)
+        nulls = [t for t in todos if key(t) is None]  # nulls last in either direction
+        ordered = present + nulls
+        page = ordered[query.offset : query.offset + query.limit]
+        return [copy.copy(t) for t in page], len(todos)
+
+    def _put(self, todo: Todo) -> None:
+        owned = self._store.todos_by_owner.setdefault(todo.owner_id, {})
+        self._journal.record(restore(owned, todo.id))
+        owned[todo.id] = todo
+
+
+_SORT_KEYS: dict[TodoSortField, Any] = {
+    TodoSortField.CREATED_AT: lambda t: t.created_at,
+    TodoSortField.ORDER: lambda t: t.order,
+    TodoSortField.TASK: lambda t: t.task,
+}

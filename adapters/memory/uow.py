@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from adapters.memory.accounts import InMemorySessionRepository, InMemoryUserRepository
+from adapters.memory.store import Journal, MemoryStore
+from adapters.memory.todos import InMemoryTodoRepository
+from application.accounts.ports import AccountsUnitOfWork
+from application.todos.ports import TodosUnitOfWork
+
+
+class InMemoryUnitOfWork(AccountsUnitOfWork, TodosUnitOfWork):
+    """Serialisable by construction: a transaction holds the store's lock until it ends."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._journal = Journal()
+        self.users = InMemoryUserRepository(store, self._journal)
+        self.sessions = InMemorySessionRepository(store, self._journal)
+        self.todos = InMemoryTodoRepository(store, self._journal)
+
+    async def begin(self) -> None:
+        await self._store.lock.acquire()
+
+    async def commit(self) -> None:
+        self._journal.forget()
+
+    async def close(self) -> None:
+        try:
+            self._journal.roll_back()
+        finally:
+            self._store.lock.release()

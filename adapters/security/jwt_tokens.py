@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from application.accounts.ports import AccessClaims, IssuedAccessToken, TokenService
+from application.shared.ports import Clock
+from domain.accounts.errors import InvalidToken
+from domain.accounts.model import Role
+
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ["sub", "exp", "iat", "iss", "aud", "jti", "typ", "sid", "role"]
+
+
+class PyJwtTokenService(TokenService):
+    """HS256 access tokens with a pinned algorithm and every claim required.
+
+    Refresh tokens are opaque random strings; only their SHA-256 is ever stored (they are
+    256-bit random, so a fast hash is enough: there is nothing to brute-force).
+    """
+
+    def __init__(
+        self,
+        secret_key: str,
+        clock: Clock,
+        issuer: str = "caseworks",
+        audience: str = "caseworks-api",
+        access_token_minutes: int = 15,
+    ) -> None:
+        self._key = secret_key
+        self._clock = clock
+        self._issuer = issuer
+        self._audience = audience
+        self._ttl = timedelta(minutes=access_token_minutes)
+
+    def issue_access(self, user_id: str, role: Role, session_id: str) -> IssuedAccessToken:
+        now = self._clock.now()
+        claims = {
+            "sub": user_id,
+            "iat": int(now.timestamp()),
+            "exp": int((now + self._ttl).timestamp()),
+            "iss": self._issuer,
+            "aud": self._audience,
+            "jti": secrets.token_hex(16),
+            "typ": "access",
+            "sid": session_id,
+            "role": role.value,
+        }
+        token = jwt.encode(claims, self._key, algorithm=ALGORITHM)
+        return IssuedAccessToken(token, int(self._ttl.total_seconds()))
+
+    def decode_access(self, token: str) -> AccessClaims:
+        try:
+            claims = jwt.decode(
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": REQUIRED_CLAIMS},
+            )
+            if claims["typ"] != "access":
+                raise InvalidToken("not an access token")
+            return AccessClaims(
+                user_id=_text(claims["sub"]),
+                role=Role(claims["role"]),
+                session_id=_text(claims["sid"]),
+                token_id=_text(claims["jti"]),
+                expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+            )
+        except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
+            raise InvalidToken("access token is invalid or expired") from exc
+
+    def new_refresh_token(self) -> str:
+        return secrets.token_urlsafe(32)
+
+    def hash_refresh_token(self, token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("claim must be a non-empty string")
+    return value

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sql.tables import todos
+from application.todos.ports import TodoQuery, TodoRepository, TodoSortField
+from domain.todos.model import Todo
+
+_SORT_COLUMNS = {
+    TodoSortField.CREATED_AT: todos.c.created_at,
+    TodoSortField.ORDER: todos.c.sort_order,
+    TodoSortField.TASK: todos.c.task,
+}
+
+
+def _todo(row: Any) -> Todo:
+    return Todo(
+        id=row.id,
+        owner_id=row.owner_id,
+        task=row.task,
+        completed=row.completed,
+        order=row.sort_order,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        completed_at=row.completed_at,
+    )
+
+
+def _values(todo: Todo) -> dict[str, Any]:
+    return {
+        "task": todo.task,
+        "completed": todo.completed,
+        "sort_order": todo.order,
+        "updated_at": todo.updated_at,
+        "completed_at": todo.completed_at,
+    }
+
+
+class SqlTodoRepository(TodoRepository):
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._db = connection
+
+    async def add(self, todo: Todo) -> None:
+        values = _values(todo) | {
+            "id": todo.id,
+            "owner_id": todo.owner_id,
+            "created_at": todo.created_at,
+        }
+        await self._db.execute(insert(todos).values(values))
+
+    async def get(self, owner_id: str, todo_id: str) -> Todo | None:
+        query = select(todos).where(todos.c.id == todo_id, todos.c.owner_id == owner_id)
+        row = (await self._db.execute(query)).first()
+        return _todo(row) if row else None
+
+    async def save(self, todo: Todo) -> None:
+        query = update(todos).where(todos.c.id == todo.id, todos.c.owner_id == todo.owner_id)
+        await self._db.execute(query.values(_values(todo)))
+
+    async def delete(self, owner_id: str, todo_id: str) -> bool:
+        query = delete(todos).where(todos.c.id == todo_id, todos.c.owner_id == owner_id)
+        return (await self._db.execute(query)).rowcount > 0
+
+    async def delete_all(self, owner_id: str) -> int:
+        return (await self._db.execute(delete(todos).where(todos.c.owner_id == owner_id))).rowcount
+
+    async def list(self, query: TodoQuery) -> tuple[Sequence[Todo], int]:
+        where = [todos.c.owner_id == query.owner_id]
+        if query.completed is not None:
+            where.append(todos.c.completed == query.completed)
+        column = _SORT_COLUMNS[query.sort]
+        key = column.desc() if query.descending else column.asc()
+        page = (
+            select(todos)
+            .where(*where)
+            .order_by(key.nulls_last(), todos.c.id)
+            .limit(query.limit)
+            .offset(query.offset)
+        )
+        rows = (await self._db.execute(page)).all()
+        count = select(func.count()).select_from(todos).where(*where)
+        total = (await self._db.execute(count)).scalar_one()
+        return [_todo(r) for r in rows], total

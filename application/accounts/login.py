@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from application.accounts.dto import LoginCommand, TokenPair
+from application.accounts.ports import (
+    AccountsUnitOfWork,
+    LoginThrottle,
+    PasswordHasher,
+    TokenService,
+)
+from application.accounts.settings import SessionPolicy
+from application.shared.ids import new_id
+from application.shared.ports import Clock
+from domain.accounts.errors import InvalidCredentials, TooManyLoginAttempts
+from domain.accounts.model import LoginSession, RefreshToken, User
+
+
+class Login:
+    def __init__(
+        self,
+        uow: AccountsUnitOfWork,
+        hasher: PasswordHasher,
+        tokens: TokenService,
+        throttle: LoginThrottle,
+        clock: Clock,
+        policy: SessionPolicy,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._tokens = tokens
+        self._throttle = throttle
+        self._clock = clock
+        self._policy = policy
+
+    async def execute(self, cmd: LoginCommand) -> TokenPair:
+        key = f"{cmd.username.casefold()}|{cmd.client}"
+        retry_after = await self._throttle.retry_after(key)
+        if retry_after is not None:
+            raise TooManyLoginAttempts("too many failed logins; try again later", retry_after)
+        async with self._uow as uow:
+            user = await uow.users.get_by_username(cmd.username.casefold())
+        if user is None:
+            await self._hasher.verify_dummy(cmd.password)
+        if user is None or not await self._hasher.verify(user.password_hash, cmd.password):
+            await self._throttle.record_failure(key)
+            # One message for both cases: the answer must not reveal which accounts exist.
+            raise InvalidCredentials("incorrect username or password")
+        await self._throttle.reset(key)
+        return await self._open_session(user, cmd.password)
+
+    async def _open_session(self, user: User, password: str) -> TokenPair:
+        new_hash = None
+        if self._hasher.needs_rehash(user.password_hash):
+            new_hash = await self._hasher.hash(password)
+        now = self._clock.now()
+        session = LoginSession(
+            id=new_id(),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(days=self._policy.refresh_token_days),
+        )
+        refresh = self._tokens.new_refresh_token()
+        async with self._uow as uow:
+            if new_hash is not None:
+                await uow.users.update_password_hash(user.id, new_hash)
+            await uow.sessions.add(session)
+            token_hash = self._tokens.hash_refresh_token(refresh)
+            await uow.sessions.add_token(RefreshToken(token_hash, session.id, now))
+            await uow.commit()
+        access = self._tokens.issue_access(user.id, user.role, session.id)
+        return TokenPair(access.token, access.expires_in, refresh)

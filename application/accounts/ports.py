@@ -1,0 +1,129 @@
+"""What the accounts use cases need from the outside world."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from application.shared.ports import UnitOfWork
+from domain.accounts.model import LoginSession, RefreshToken, Role, User
+
+
+class UserRepository(abc.ABC):
+    @abc.abstractmethod
+    async def add(self, user: User) -> None:
+        """Raise UsernameTaken when the canonical username exists (also under a race)."""
+
+    @abc.abstractmethod
+    async def get(self, user_id: str) -> User | None: ...
+
+    @abc.abstractmethod
+    async def get_by_username(self, canonical_username: str) -> User | None: ...
+
+    @abc.abstractmethod
+    async def list(self, limit: int, offset: int) -> tuple[Sequence[User], int]:
+        """A page of users by creation time, and the total count."""
+
+    @abc.abstractmethod
+    async def update_password_hash(self, user_id: str, password_hash: str) -> None: ...
+
+
+class SessionRepository(abc.ABC):
+    """Login sessions and the refresh tokens issued in them (stored as hashes only)."""
+
+    @abc.abstractmethod
+    async def add(self, session: LoginSession) -> None: ...
+
+    @abc.abstractmethod
+    async def get(self, session_id: str) -> LoginSession | None: ...
+
+    @abc.abstractmethod
+    async def revoke(self, session_id: str, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    async def revoke_all_for_user(
+        self, user_id: str, at: datetime, except_session_id: str | None = None
+    ) -> None: ...
+
+    @abc.abstractmethod
+    async def add_token(self, token: RefreshToken) -> None: ...
+
+    @abc.abstractmethod
+    async def get_token_for_update(self, token_hash: str) -> RefreshToken | None:
+        """Load a refresh token and lock it until commit, so two rotations serialise."""
+
+    @abc.abstractmethod
+    async def mark_token_used(self, token_hash: str, at: datetime) -> None: ...
+
+
+class AccountsUnitOfWork(UnitOfWork):
+    users: UserRepository
+    sessions: SessionRepository
+
+
+class PasswordHasher(abc.ABC):
+    @abc.abstractmethod
+    async def hash(self, password: str) -> str: ...
+
+    @abc.abstractmethod
+    async def verify(self, password_hash: str, password: str) -> bool: ...
+
+    @abc.abstractmethod
+    async def verify_dummy(self, password: str) -> None:
+        """Spend the time of a real verify, so unknown users cannot be told by timing."""
+
+    @abc.abstractmethod
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+class CommonPasswords(abc.ABC):
+    @abc.abstractmethod
+    def contains(self, password: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: str
+    role: Role
+    session_id: str
+    token_id: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedAccessToken:
+    token: str
+    expires_in: int
+
+
+class TokenService(abc.ABC):
+    """Signs and checks access tokens; makes and hashes opaque refresh tokens."""
+
+    @abc.abstractmethod
+    def issue_access(self, user_id: str, role: Role, session_id: str) -> IssuedAccessToken: ...
+
+    @abc.abstractmethod
+    def decode_access(self, token: str) -> AccessClaims:
+        """Raise InvalidToken for anything but a valid, unexpired access token."""
+
+    @abc.abstractmethod
+    def new_refresh_token(self) -> str: ...
+
+    @abc.abstractmethod
+    def hash_refresh_token(self, token: str) -> str: ...
+
+
+class LoginThrottle(abc.ABC):
+    """Counts failed logins per (username, client) within a window."""
+
+    @abc.abstractmethod
+    async def retry_after(self, key: str) -> int | None:
+        """Seconds until the key may try again, or None when it is not blocked."""
+
+    @abc.abstractmethod
+    async def record_failure(self, key: str) -> None: ...
+
+    @abc.abstractmethod
+    async def reset(self, key: str) -> None: ...

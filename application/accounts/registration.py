@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from application.accounts.dto import RegisterCommand, UserView
+from application.accounts.ports import AccountsUnitOfWork, CommonPasswords, PasswordHasher
+from application.shared.ids import new_id
+from application.shared.ports import Clock
+from domain.accounts.errors import UsernameTaken
+from domain.accounts.model import User, Username, check_password_rules, validate_email
+
+
+class RegisterUser:
+    def __init__(
+        self,
+        uow: AccountsUnitOfWork,
+        hasher: PasswordHasher,
+        common_passwords: CommonPasswords,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._common = common_passwords
+        self._clock = clock
+
+    async def execute(self, cmd: RegisterCommand) -> UserView:
+        username = Username(cmd.username)
+        email = validate_email(cmd.email)
+        check_password_rules(cmd.password, username, self._common.contains(cmd.password))
+        async with self._uow as uow:
+            # Cheap early answer; the unique index still decides a race at insert time.
+            if await uow.users.get_by_username(username.canonical) is not None:
+                raise _taken(username)
+        # Hash outside any transaction: a write lock must never wait on argon2.
+        password_hash = await self._hasher.hash(cmd.password)
+        user = User(new_id(), username, password_hash, cmd.role, self._clock.now(), email)
+        async with self._uow as uow:
+            await uow.users.add(user)
+            await uow.commit()
+        return UserView.from_user(user)
+
+
+def _taken(username: Username) -> UsernameTaken:
+    return UsernameTaken(f"username {username.value!r} is taken")

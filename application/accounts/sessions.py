@@ -1,0 +1,73 @@
+"""Using a login session: authenticate a request, rotate its refresh token, end it."""
+
+from __future__ import annotations
+
+from application.accounts.dto import TokenPair
+from application.accounts.ports import AccountsUnitOfWork, TokenService
+from application.shared.actor import Actor
+from application.shared.ports import Clock
+from domain.accounts.errors import InvalidToken
+from domain.accounts.model import RefreshToken
+
+
+class Authenticate:
+    """Turn an access token into an Actor; the session must still be active."""
+
+    def __init__(self, uow: AccountsUnitOfWork, tokens: TokenService, clock: Clock) -> None:
+        self._uow = uow
+        self._tokens = tokens
+        self._clock = clock
+
+    async def execute(self, access_token: str) -> Actor:
+        claims = self._tokens.decode_access(access_token)
+        async with self._uow as uow:
+            session = await uow.sessions.get(claims.session_id)
+        if (
+            session is None
+            or session.user_id != claims.user_id
+            or not session.is_active(self._clock.now())
+        ):
+            raise InvalidToken("the session of this token has ended")
+        return Actor(claims.user_id, claims.role, claims.session_id)
+
+
+class RefreshTokens:
+    def __init__(self, uow: AccountsUnitOfWork, tokens: TokenService, clock: Clock) -> None:
+        self._uow = uow
+        self._tokens = tokens
+        self._clock = clock
+
+    async def execute(self, refresh_token: str) -> TokenPair:
+        now = self._clock.now()
+        token_hash = self._tokens.hash_refresh_token(refresh_token)
+        new_refresh = self._tokens.new_refresh_token()
+        async with self._uow as uow:
+            record = await uow.sessions.get_token_for_update(token_hash)
+            session = await uow.sessions.get(record.session_id) if record else None
+            if record is None or session is None or not session.is_active(now):
+                raise InvalidToken("refresh token is invalid or expired")
+            if record.was_rotated:
+                # A rotated token came back: it was stolen or replayed. End the whole family.
+                await uow.sessions.revoke(session.id, now)
+                await uow.commit()
+                raise InvalidToken("refresh token was already used; the session has ended")
+            user = await uow.users.get(session.user_id)
+            if user is None:
+                raise InvalidToken("refresh token is invalid or expired")
+            await uow.sessions.mark_token_used(token_hash, now)
+            new_hash = self._tokens.hash_refresh_token(new_refresh)
+            await uow.sessions.add_token(RefreshToken(new_hash, session.id, now))
+            await uow.commit()
+        access = self._tokens.issue_access(user.id, user.role, session.id)
+        return TokenPair(access.token, access.expires_in, new_refresh)
+
+
+class Logout:
+    def __init__(self, uow: AccountsUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def execute(self, actor: Actor) -> None:
+        async with self._uow as uow:
+            await uow.sessions.revoke(actor.session_id, self._clock.now())
+            await uow.commit()

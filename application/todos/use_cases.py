@@ -1,0 +1,103 @@
+"""Todo use cases. Every one is scoped to the caller: no role sees another user's todos."""
+
+from __future__ import annotations
+
+from application.shared.actor import Actor
+from application.shared.ids import new_id
+from application.shared.paging import MAX_LIMIT, Page
+from application.shared.ports import Clock
+from application.todos.dto import (
+    CreateTodoCommand,
+    ListTodosQuery,
+    ReplaceTodoCommand,
+    TodoView,
+    UpdateTodoCommand,
+)
+from application.todos.ports import TodoQuery, TodosUnitOfWork
+from domain.shared.errors import InvalidInput
+from domain.todos.errors import TodoNotFound
+from domain.todos.model import Todo
+
+
+def _not_found(todo_id: str) -> TodoNotFound:
+    return TodoNotFound(f"todo {todo_id!r} not found")
+
+
+class CreateTodo:
+    def __init__(self, uow: TodosUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def execute(self, cmd: CreateTodoCommand) -> TodoView:
+        todo = Todo.create(
+            new_id(), cmd.actor.user_id, cmd.task, cmd.completed, cmd.order, self._clock.now()
+        )
+        async with self._uow as uow:
+            await uow.todos.add(todo)
+            await uow.commit()
+        return TodoView.from_todo(todo)
+
+
+class GetTodo:
+    def __init__(self, uow: TodosUnitOfWork) -> None:
+        self._uow = uow
+
+    async def execute(self, actor: Actor, todo_id: str) -> TodoView:
+        async with self._uow as uow:
+            todo = await uow.todos.get(actor.user_id, todo_id)
+        if todo is None:
+            raise _not_found(todo_id)
+        return TodoView.from_todo(todo)
+
+
+class ChangeTodo:
+    """PUT passes every field, PATCH only the given ones; the entity applies them alike."""
+
+    def __init__(self, uow: TodosUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def execute(self, cmd: UpdateTodoCommand | ReplaceTodoCommand) -> TodoView:
+        async with self._uow as uow:
+            todo = await uow.todos.get(cmd.actor.user_id, cmd.todo_id)
+            if todo is None:
+                raise _not_found(cmd.todo_id)
+            todo.change(self._clock.now(), cmd.task, cmd.completed, cmd.order)
+            await uow.todos.save(todo)
+            await uow.commit()
+        return TodoView.from_todo(todo)
+
+
+class DeleteTodo:
+    def __init__(self, uow: TodosUnitOfWork) -> None:
+        self._uow = uow
+
+    async def execute(self, actor: Actor, todo_id: str) -> None:
+        async with self._uow as uow:
+            if not await uow.todos.delete(actor.user_id, todo_id):
+                raise _not_found(todo_id)
+            await uow.commit()
+
+
+class DeleteAllTodos:
+    def __init__(self, uow: TodosUnitOfWork) -> None:
+        self._uow = uow
+
+    async def execute(self, actor: Actor) -> int:
+        async with self._uow as uow:
+            deleted = await uow.todos.delete_all(actor.user_id)
+            await uow.commit()
+        return deleted
+
+
+class ListTodos:
+    def __init__(self, uow: TodosUnitOfWork) -> None:
+        self._uow = uow
+
+    async def execute(self, q: ListTodosQuery) -> Page[TodoView]:
+        if not 1 <= q.limit <= MAX_LIMIT or q.offset < 0:
+            raise InvalidInput(f"limit must be 1-{MAX_LIMIT} and offset at least 0")
+        query = TodoQuery(q.actor.user_id, q.limit, q.offset, q.completed, q.sort, q.descending)
+        async with self._uow as uow:
+            todos, total = await uow.todos.list(query)
+        return Page([TodoView.from_todo(t) for t in todos], total, q.limit, q.offset)

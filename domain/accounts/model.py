@@ -1,0 +1,109 @@
+"""Accounts: users and their login sessions (one refresh-token family per login)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from domain.accounts.errors import InvalidEmail, InvalidUsername, WeakPassword
+
+_USERNAME = re.compile(r"[A-Za-z0-9_.\-]{3,32}")
+# Deliberately loose: one @, no spaces, a dot in the domain. Deliverability is the mailer's job.
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
+PASSWORD_MIN, PASSWORD_MAX = 8, 1024
+EMAIL_MAX = 254
+
+
+class Role(Enum):
+    USER = "user"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Username:
+    value: str
+
+    def __post_init__(self) -> None:
+        if not _USERNAME.fullmatch(self.value):
+            raise InvalidUsername(
+                "username must be 3-32 characters of letters, digits, '_', '.' or '-'"
+            )
+
+    @property
+    def canonical(self) -> str:
+        """Uniqueness ignores case: 'Alice' and 'alice' are one account."""
+        return self.value.casefold()
+
+
+def validate_email(email: str | None) -> str | None:
+    if email is None:
+        return None
+    if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
+        raise InvalidEmail("email must look like name@example.org")
+    return email
+
+
+def check_password_rules(password: str, username: Username, is_common: bool) -> None:
+    """Raise WeakPassword naming the first rule the password breaks."""
+    if len(password) < PASSWORD_MIN:
+        raise WeakPassword(f"password must be at least {PASSWORD_MIN} characters", "min_length")
+    if len(password) > PASSWORD_MAX:
+        raise WeakPassword(f"password must be at most {PASSWORD_MAX} characters", "max_length")
+    if password.casefold() == username.canonical:
+        raise WeakPassword("password must not equal the username", "equals_username")
+    if is_common:
+        raise WeakPassword("password is one of the most common passwords", "common_password")
+
+
+@dataclass(eq=False)
+class User:
+    id: str
+    username: Username
+    password_hash: str
+    role: Role
+    created_at: datetime
+    email: str | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, User) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+@dataclass(eq=False)
+class LoginSession:
+    """One login: the family of refresh tokens that rotate from it. Revoking it ends them all."""
+
+    id: str
+    user_id: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+    def is_active(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at
+
+    def revoke(self, now: datetime) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = now
+
+
+@dataclass(eq=False)
+class RefreshToken:
+    """A refresh token known only by its hash; `used_at` is set when it is rotated."""
+
+    token_hash: str
+    session_id: str
+    issued_at: datetime
+    used_at: datetime | None = None
+
+    @property
+    def was_rotated(self) -> bool:
+        return self.used_at is not None

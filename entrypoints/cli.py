@@ -1,0 +1,137 @@
+"""`caseworks serve | db upgrade | create-admin USERNAME`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+import uvicorn
+from sqlalchemy.engine import make_url
+
+from adapters.sql.engine import create_engine
+from adapters.sql.migrate import upgrade
+from application.accounts.dto import RegisterCommand, UserView
+from domain.accounts.model import Role
+from domain.shared.errors import DomainError
+from entrypoints.container import build_container
+from entrypoints.logging_setup import configure_logging
+from entrypoints.settings import ConfigurationError, Settings, resolve_secret_key
+
+log = logging.getLogger("caseworks.cli")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    configure_logging(settings.log_level)
+    try:
+        return int(args.handler(args, settings) or 0)
+    except ConfigurationError as exc:
+        log.error("configuration error: %s", exc)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="caseworks", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=_serve)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(required=True)
+    db.add_parser("upgrade", help="apply all migrations").set_defaults(handler=_db_upgrade)
+
+    admin = commands.add_parser("create-admin", help="create an administrator account")
+    admin.add_argument("username")
+    admin.set_defaults(handler=_create_admin)
+    return parser
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    resolve_secret_key(settings)  # fail fast, and make the development key once for all workers
+    if settings.uses_embedded_database:
+        asyncio.run(_migrate(settings))
+    uvicorn.run(
+        "entrypoints.http.asgi:create",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_config=None,  # keep our JSON logging
+        access_log=False,  # ours never logs query strings
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.storage != "sql":
+        log.error("CASEWORKS_STORAGE=memory has no schema to upgrade")
+        return 2
+    asyncio.run(_migrate(settings))
+    return 0
+
+
+async def _migrate(settings: Settings) -> None:
+    _ensure_sqlite_directory(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+    log.info("database schema is up to date", extra={"database": _safe_url(settings)})
+
+
+def _create_admin(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.storage != "sql":
+        log.error("an admin in CASEWORKS_STORAGE=memory would vanish with this process")
+        return 2
+    password = _read_password()
+    if settings.uses_embedded_database:
+        asyncio.run(_migrate(settings))
+    try:
+        user = asyncio.run(_register_admin(settings, args.username, password))
+    except DomainError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 1
+    print(f"created admin {user.username} ({user.id})")
+    return 0
+
+
+async def _register_admin(settings: Settings, username: str, password: str) -> UserView:
+    container = build_container(settings)
+    try:
+        command = RegisterCommand(username, password, role=Role.ADMIN)
+        return await container.register_user().execute(command)
+    finally:
+        await container.engine().dispose()
+
+
+def _read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat password: ") != password:
+        raise SystemExit("error: the passwords differ")
+    return password
+
+
+def _ensure_sqlite_directory(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _safe_url(settings: Settings) -> str:
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""The composition root: the only module that names concrete adapters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dependency_injector import containers, providers
+
+from adapters.clock import SystemClock
+from adapters.memory.readiness import InMemoryReadinessProbe
+from adapters.memory.store import MemoryStore
+from adapters.memory.throttle import InMemoryLoginThrottle
+from adapters.memory.uow import InMemoryUnitOfWork
+from adapters.security.argon2_hasher import Argon2PasswordHasher
+from adapters.security.common_passwords import FileCommonPasswords
+from adapters.security.jwt_tokens import PyJwtTokenService
+from adapters.sql.engine import create_engine
+from adapters.sql.readiness import SqlReadinessProbe
+from adapters.sql.uow import SqlUnitOfWork
+from application.accounts.login import Login
+from application.accounts.profile import ChangePassword, GetCurrentUser, GetUser, ListUsers
+from application.accounts.registration import RegisterUser
+from application.accounts.sessions import Authenticate, Logout, RefreshTokens
+from application.accounts.settings import SessionPolicy
+from application.todos.use_cases import (
+    ChangeTodo,
+    CreateTodo,
+    DeleteAllTodos,
+    DeleteTodo,
+    GetTodo,
+    ListTodos,
+)
+from entrypoints.settings import Settings, resolve_secret_key
+
+
+class Container(containers.DeclarativeContainer):
+    config = providers.Configuration(strict=True)
+
+    clock = providers.Singleton(SystemClock)
+
+    # Storage, chosen by CASEWORKS_STORAGE. A new unit of work for every use-case call.
+    memory_store = providers.Singleton(MemoryStore)
+    engine = providers.Singleton(create_engine, config.database_url, config.db_pool_size)
+    uow = providers.Selector(
+        config.storage,
+        memory=providers.Factory(InMemoryUnitOfWork, memory_store),
+        sql=providers.Factory(SqlUnitOfWork, engine),
+    )
+    read_uow = providers.Selector(
+        config.storage,
+        memory=providers.Factory(InMemoryUnitOfWork, memory_store),
+        sql=providers.Factory(SqlUnitOfWork, engine, read_only=True),
+    )
+    readiness = providers.Selector(
+        config.storage,
+        memory=providers.Singleton(InMemoryReadinessProbe),
+        sql=providers.Singleton(SqlReadinessProbe, engine),
+    )
+
+    # Security adapters hold keys, limiters and counters: one per process.
+    hasher = providers.Singleton(
+        Argon2PasswordHasher, config.argon2_profile, config.hash_concurrency
+    )
+    common_passwords = providers.Singleton(FileCommonPasswords)
+    tokens = providers.Singleton(
+        PyJwtTokenService,
+        secret_key=config.secret_key,
+        clock=clock,
+        issuer=config.jwt_issuer,
+        audience=config.jwt_audience,
+        access_token_minutes=config.access_token_minutes,
+    )
+    login_throttle = providers.Singleton(
+        InMemoryLoginThrottle, clock, config.login_max_failures, config.login_window_seconds
+    )
+    session_policy = providers.Singleton(SessionPolicy, config.refresh_token_days)
+
+    # Accounts
+    register_user = providers.Factory(RegisterUser, uow, hasher, common_passwords, clock)
+    login = providers.Factory(Login, uow, hasher, tokens, login_throttle, clock, session_policy)
+    authenticate = providers.Factory(Authenticate, read_uow, tokens, clock)
+    refresh_tokens = providers.Factory(RefreshTokens, uow, tokens, clock)
+    logout = providers.Factory(Logout, uow, clock)
+    get_current_user = providers.Factory(GetCurrentUser, read_uow)
+    get_user = providers.Factory(GetUser, read_uow)
+    list_users = providers.Factory(ListUsers, read_uow)
+    change_password = providers.Factory(ChangePassword, uow, hasher, common_passwords, clock)
+
+    # Todos
+    create_todo = providers.Factory(CreateTodo, uow, clock)
+    get_todo = providers.Factory(GetTodo, read_uow)
+    change_todo = providers.Factory(ChangeTodo, uow, clock)
+    delete_todo = providers.Factory(DeleteTodo, uow)
+    delete_all_todos = providers.Factory(DeleteAllTodos, uow)
+    list_todos = providers.Factory(ListTodos, read_uow)
+
+
+def build_container(settings: Settings, **overrides: Any) -> Container:
+    """A container configured from settings; `overrides` replace single config values."""
+    container = Container()
+    values = settings.model_dump(mode="json", exclude={"secret_key"})
+    values["secret_key"] = resolve_secret_key(settings)
+    values.update(overrides)
+    container.config.from_dict(values)
+    return container

@@ -1,0 +1,83 @@
+"""The one table from error kinds to HTTP statuses, and the handlers that apply it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from domain.shared.errors import DomainError, ErrorKind, RateLimited
+from entrypoints.http.problems import problem_response
+
+log = logging.getLogger("caseworks.http")
+
+STATUS_BY_KIND = {
+    ErrorKind.INVALID: 422,
+    ErrorKind.UNAUTHENTICATED: 401,
+    ErrorKind.FORBIDDEN: 403,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.RATE_LIMITED: 429,
+}
+
+BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+}
+
+
+async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    status = STATUS_BY_KIND[exc.kind]
+    headers: dict[str, str] = {}
+    if status == 401:
+        headers.update(BEARER_CHALLENGE)
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.retry_after_seconds)
+    return problem_response(status, exc.code, exc.detail, headers, **exc.extra)
+
+
+async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [_public(error) for error in exc.errors()]
+    if any(error["type"] == "json_invalid" for error in errors):
+        return problem_response(400, "malformed_json", "request body is not valid JSON")
+    first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+    where = ".".join(str(part) for part in first["loc"])
+    detail = f"{where}: {first['msg']}" if where else first["msg"]
+    return problem_response(422, "validation_failed", detail, errors=errors)
+
+
+async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    return problem_response(exc.status_code, code, detail, dict(exc.headers or {}))
+
+
+async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    # A bug on our side: log it with the request id, tell the client nothing internal.
+    log.exception("unhandled error", exc_info=exc)
+    return problem_response(500, "internal_error", "an internal error occurred")
+
+
+def _public(error: Any) -> dict[str, Any]:
+    """Keep what helps the client; drop `input` and `ctx`, which may echo secrets."""
+    return {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error["type"]}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, on_domain_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(HTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected_error)

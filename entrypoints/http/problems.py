@@ -1,0 +1,66 @@
+"""RFC 9457 problem details: the one error shape of the API."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """Documented shape of every error body (extra fields help fix the request)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    code: str
+
+
+def problem_response(
+    status: int,
+    code: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+_DESCRIPTIONS = {
+    400: "Malformed request (e.g. a body that is not valid JSON)",
+    401: "Missing, invalid, expired or revoked credentials",
+    403: "Authenticated, but not allowed to do this",
+    404: "No such object, or not one the caller may see",
+    409: "Conflicts with the current state",
+    413: "Request body larger than the limit",
+    415: "Unsupported content type",
+    422: "Input that can never be valid",
+    429: "Too many attempts; see Retry-After",
+}
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the error statuses a route can return."""
+    return {
+        status: {
+            "description": _DESCRIPTIONS[status],
+            "model": Problem,
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }

@@ -1,0 +1,95 @@
+"""Storage back-ends for tests: memory, a migrated SQLite file, and PostgreSQL when configured."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.memory.store import MemoryStore
+from adapters.memory.uow import InMemoryUnitOfWork
+from adapters.sql.engine import create_engine
+from adapters.sql.migrate import upgrade
+from adapters.sql.uow import SqlUnitOfWork
+
+POSTGRES_ENV = "CASEWORKS_TEST_POSTGRES_URL"
+STORAGES = ["memory", "sqlite", "postgres"]
+TABLES = ["refresh_tokens", "login_sessions", "todos", "users"]
+
+UowFactory = Callable[..., InMemoryUnitOfWork | SqlUnitOfWork]
+
+
+def postgres_url() -> str:
+    """The PostgreSQL URL, or skip. In CI a missing URL is a failure, never a skip."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{POSTGRES_ENV} must be set in CI so the PostgreSQL tests run")
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql+asyncpg://...)")
+    return url
+
+
+def reset_postgres_schema(url: str) -> None:
+    async def run() -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.begin() as connection:
+                for table in [*TABLES, "alembic_version"]:
+                    await connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table} CASCADE")
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def migrated_sqlite_template(directory: Path) -> Path:
+    path = directory / "template.db"
+
+    async def run() -> None:
+        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+    return path
+
+
+def sqlite_copy(template: Path, directory: Path) -> str:
+    path = directory / "caseworks.db"
+    shutil.copy(template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+async def truncate_postgres(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql(f"TRUNCATE {', '.join(TABLES)} CASCADE")
+
+
+@asynccontextmanager
+async def uow_factory_for(
+    storage: str, sqlite_template: Path, tmp_path: Path, postgres: str | None
+) -> AsyncIterator[UowFactory]:
+    """Yields `factory(read_only=False)` making units of work on one fresh database."""
+    if storage == "memory":
+        store = MemoryStore()
+        yield lambda read_only=False: InMemoryUnitOfWork(store)
+        return
+    if storage == "sqlite":
+        engine = create_engine(sqlite_copy(sqlite_template, tmp_path))
+    else:
+        assert postgres is not None
+        engine = create_engine(postgres)
+        await truncate_postgres(engine)
+    try:
+        yield lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only)
+    finally:
+        await engine.dispose()
