@@ -35,11 +35,18 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture(params=STORAGES)
+def storage_backend(request: pytest.FixtureRequest) -> tuple[str, str | None]:
+    """(kind, PostgreSQL URL). Sync on purpose: preparing PostgreSQL runs its own loop."""
+    if request.param == "postgres":
+        return request.param, request.getfixturevalue("postgres_database")
+    return request.param, None
+
+
+@pytest.fixture
 async def uow_factory(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
+    storage_backend: tuple[str, str | None], sqlite_template: Path, tmp_path: Path
 ) -> AsyncIterator[UowFactory]:
     """Units of work on a fresh database of each kind: memory, SQLite, PostgreSQL."""
-    storage = request.param
-    postgres = request.getfixturevalue("postgres_database") if storage == "postgres" else None
+    storage, postgres = storage_backend
     async with uow_factory_for(storage, sqlite_template, tmp_path, postgres) as factory:
         yield factory

@@ -24,6 +24,9 @@ class InMemoryTodoRepository(TodoRepository):
         todo = self._owned(owner_id).get(todo_id)
         return copy.copy(todo) if todo else None
 
+    async def get_for_update(self, owner_id: str, todo_id: str) -> Todo | None:
+        return await self.get(owner_id, todo_id)  # the store lock already serialises
+
     async def save(self, todo: Todo) -> None:
         if todo.id in self._owned(todo.owner_id):
             self._put(copy.copy(todo))

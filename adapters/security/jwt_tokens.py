@@ -12,6 +12,8 @@ from domain.accounts.errors import InvalidToken
 from domain.accounts.model import Role
 
 ALGORITHM = "HS256"
+CLOCK_SKEW_SECONDS = 30
+VERIFIED_CACHE_SIZE = 10_000
 REQUIRED_CLAIMS = ["sub", "exp", "iat", "iss", "aud", "jti", "typ", "sid", "role"]
 
 
@@ -35,6 +37,7 @@ class PyJwtTokenService(TokenService):
         self._issuer = issuer
         self._audience = audience
         self._ttl = timedelta(minutes=access_token_minutes)
+        self._verified: dict[str, AccessClaims] = {}
 
     def issue_access(self, user_id: str, role: Role, session_id: str) -> IssuedAccessToken:
         now = self._clock.now()
@@ -53,6 +56,18 @@ class PyJwtTokenService(TokenService):
         return IssuedAccessToken(token, int(self._ttl.total_seconds()))
 
     def decode_access(self, token: str) -> AccessClaims:
+        # A token seen and verified before is the same string byte for byte: skip the HMAC
+        # and JSON work, but never the expiry (revocation is the session check's job).
+        known = self._verified.get(token)
+        if known is not None and known.expires_at > self._clock.now():
+            return known
+        claims = self._verify(token)
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            del self._verified[next(iter(self._verified))]  # oldest first
+        self._verified[token] = claims
+        return claims
+
+    def _verify(self, token: str) -> AccessClaims:
         try:
             claims = jwt.decode(
                 token,
@@ -60,10 +75,12 @@ class PyJwtTokenService(TokenService):
                 algorithms=[ALGORITHM],
                 audience=self._audience,
                 issuer=self._issuer,
-                options={"require": REQUIRED_CLAIMS},
+                # Time is checked below against our Clock, not PyJWT's wall clock.
+                options={"require": REQUIRED_CLAIMS, "verify_exp": False, "verify_iat": False},
             )
             if claims["typ"] != "access":
                 raise InvalidToken("not an access token")
+            self._check_times(claims["iat"], claims["exp"])
             return AccessClaims(
                 user_id=_text(claims["sub"]),
                 role=Role(claims["role"]),
@@ -73,6 +90,15 @@ class PyJwtTokenService(TokenService):
             )
         except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
             raise InvalidToken("access token is invalid or expired") from exc
+
+    def _check_times(self, issued_at: object, expires_at: object) -> None:
+        if not isinstance(issued_at, int | float) or not isinstance(expires_at, int | float):
+            raise InvalidToken("iat and exp must be numeric dates")
+        now = self._clock.now().timestamp()
+        if expires_at <= now:
+            raise InvalidToken("access token has expired")
+        if issued_at > now + CLOCK_SKEW_SECONDS:
+            raise InvalidToken("access token is issued in the future")
 
     def new_refresh_token(self) -> str:
         return secrets.token_urlsafe(32)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.tables import todos
@@ -40,6 +40,10 @@ def _values(todo: Todo) -> dict[str, Any]:
     }
 
 
+def _one(owner_id: str, todo_id: str) -> Select[Any]:
+    return select(todos).where(todos.c.id == todo_id, todos.c.owner_id == owner_id)
+
+
 class SqlTodoRepository(TodoRepository):
     def __init__(self, connection: AsyncConnection) -> None:
         self._db = connection
@@ -53,8 +57,12 @@ class SqlTodoRepository(TodoRepository):
         await self._db.execute(insert(todos).values(values))
 
     async def get(self, owner_id: str, todo_id: str) -> Todo | None:
-        query = select(todos).where(todos.c.id == todo_id, todos.c.owner_id == owner_id)
-        row = (await self._db.execute(query)).first()
+        row = (await self._db.execute(_one(owner_id, todo_id))).first()
+        return _todo(row) if row else None
+
+    async def get_for_update(self, owner_id: str, todo_id: str) -> Todo | None:
+        # A row lock on PostgreSQL; on SQLite the writer already holds BEGIN IMMEDIATE.
+        row = (await self._db.execute(_one(owner_id, todo_id).with_for_update())).first()
         return _todo(row) if row else None
 
     async def save(self, todo: Todo) -> None:

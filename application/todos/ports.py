@@ -37,6 +37,10 @@ class TodoRepository(abc.ABC):
     async def get(self, owner_id: str, todo_id: str) -> Todo | None: ...
 
     @abc.abstractmethod
+    async def get_for_update(self, owner_id: str, todo_id: str) -> Todo | None:
+        """Like get, and lock the todo until commit so concurrent changes serialise."""
+
+    @abc.abstractmethod
     async def save(self, todo: Todo) -> None:
         """Write back a todo loaded in this unit of work."""
 

@@ -59,7 +59,7 @@ class ChangeTodo:
 
     async def execute(self, cmd: UpdateTodoCommand | ReplaceTodoCommand) -> TodoView:
         async with self._uow as uow:
-            todo = await uow.todos.get(cmd.actor.user_id, cmd.todo_id)
+            todo = await uow.todos.get_for_update(cmd.actor.user_id, cmd.todo_id)
             if todo is None:
                 raise _not_found(cmd.todo_id)
             todo.change(self._clock.now(), cmd.task, cmd.completed, cmd.order)

@@ -3,17 +3,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from application.accounts.dto import TokenPair, UserView
+from entrypoints.http.schemas import StrictBody
 
 # Generous outer bounds only; the domain names the exact rule that failed.
 _NAME = Field(min_length=1, max_length=64)
 _PASSWORD = Field(min_length=1, max_length=4096)
-
-
-class StrictBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
 
 class RegisterBody(StrictBody):

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from entrypoints.container import Container
-from entrypoints.http import accounts, health
+from entrypoints.http import accounts, health, todos
 from entrypoints.http.errors import install_error_handlers
 from entrypoints.http.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from entrypoints.http.problems import Problem
@@ -34,12 +34,13 @@ def create_app(container: Container) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.container = container
-    for router in (health.router, accounts.router):
+    for router in (health.router, accounts.router, todos.router):
         app.include_router(router)
     install_error_handlers(app)
     _document_problem_schema(app)
 
     # Added last = outermost: ids and access logs wrap everything, CORS answers preflights.
+    # Our own limit, not FastAPI's max_body_size: that one answers 413 in text/plain.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=container.config.max_body_bytes())
     origins = container.config.cors_origins()
     if origins:

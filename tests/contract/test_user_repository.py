@@ -1,0 +1,130 @@
+"""UserRepository contract: every adapter behaves like this collection of users."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.accounts.errors import UsernameTaken
+from domain.accounts.model import Role
+from tests.contract.builders import add_users, assert_utc, at, new_user
+from tests.support.storage import UowFactory
+
+
+async def test_add_then_get_returns_every_field(uow_factory: UowFactory) -> None:
+    user = new_user("Alice", role=Role.ADMIN, email="alice@example.org", created_at=at(1.5))
+    await add_users(uow_factory, user)
+
+    async with uow_factory() as uow:
+        loaded = await uow.users.get(user.id)
+
+    assert loaded is not None
+    assert loaded.id == user.id
+    assert loaded.username.value == "Alice"  # the spelling the user chose is kept
+    assert loaded.password_hash == "hash-of-Alice"
+    assert loaded.role is Role.ADMIN
+    assert loaded.email == "alice@example.org"
+    assert_utc(loaded.created_at, at(1.5))
+
+
+async def test_get_by_canonical_username(uow_factory: UowFactory) -> None:
+    await add_users(uow_factory, new_user("Bob.Smith", user_id="u-bob"), new_user("carol"))
+
+    async with uow_factory() as uow:
+        found = await uow.users.get_by_username("bob.smith")
+        other = await uow.users.get_by_username("carol")
+
+    assert found is not None
+    assert found.id == "u-bob"
+    assert found.username.value == "Bob.Smith"
+    assert found.email is None
+    assert other is not None
+    assert other.id == "u-carol"
+
+
+async def test_unknown_user_is_none(uow_factory: UowFactory) -> None:
+    await add_users(uow_factory, new_user("alice"))
+
+    async with uow_factory() as uow:
+        assert await uow.users.get("no-such-id") is None
+        assert await uow.users.get_by_username("nobody") is None
+
+
+@pytest.mark.parametrize("second", ["ALICE", "alice", "aLiCe"])
+async def test_duplicate_canonical_username_is_taken(uow_factory: UowFactory, second: str) -> None:
+    await add_users(uow_factory, new_user("Alice", user_id="u-first"))
+
+    async with uow_factory() as uow:
+        with pytest.raises(UsernameTaken):
+            await uow.users.add(new_user(second, user_id="u-second"))
+
+    async with uow_factory() as uow:
+        assert await uow.users.get("u-second") is None
+        kept = await uow.users.get_by_username("alice")
+    assert kept is not None
+    assert kept.id == "u-first"
+
+
+async def test_duplicate_inside_one_unit_of_work_is_taken(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.users.add(new_user("Dave", user_id="u-1"))
+        with pytest.raises(UsernameTaken):
+            await uow.users.add(new_user("DAVE", user_id="u-2"))
+
+
+async def test_list_pages_by_created_at_then_id_with_total(uow_factory: UowFactory) -> None:
+    # Added out of order; "u-b" and "u-a" share a creation time, so the id breaks the tie.
+    await add_users(
+        uow_factory,
+        new_user("eve", user_id="u-e", created_at=at(3)),
+        new_user("bob", user_id="u-b", created_at=at(1)),
+        new_user("dan", user_id="u-d", created_at=at(0)),
+        new_user("ann", user_id="u-a", created_at=at(1)),
+        new_user("cat", user_id="u-c", created_at=at(2)),
+    )
+
+    async with uow_factory() as uow:
+        everyone, total = await uow.users.list(limit=10, offset=0)
+        page, page_total = await uow.users.list(limit=2, offset=1)
+        beyond, beyond_total = await uow.users.list(limit=2, offset=5)
+
+    assert [u.id for u in everyone] == ["u-d", "u-a", "u-b", "u-c", "u-e"]
+    assert total == 5
+    assert [u.id for u in page] == ["u-a", "u-b"]
+    assert page_total == 5
+    assert list(beyond) == []
+    assert beyond_total == 5
+    for user in everyone:
+        assert user.created_at.utcoffset() is not None
+
+
+async def test_update_password_hash_changes_only_that_user(uow_factory: UowFactory) -> None:
+    await add_users(uow_factory, new_user("alice"), new_user("bob"))
+
+    async with uow_factory() as uow:
+        await uow.users.update_password_hash("u-alice", "new-hash")
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        alice = await uow.users.get("u-alice")
+        bob = await uow.users.get("u-bob")
+    assert alice is not None
+    assert alice.password_hash == "new-hash"
+    assert alice.username.value == "alice"
+    assert_utc(alice.created_at, at(0))
+    assert bob is not None
+    assert bob.password_hash == "hash-of-bob"
+
+
+async def test_update_password_hash_of_unknown_user_creates_nothing(
+    uow_factory: UowFactory,
+) -> None:
+    await add_users(uow_factory, new_user("alice"))
+
+    async with uow_factory() as uow:
+        await uow.users.update_password_hash("u-ghost", "new-hash")
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        assert await uow.users.get("u-ghost") is None
+        _, total = await uow.users.list(limit=10, offset=0)
+    assert total == 1

@@ -1,0 +1,140 @@
+"""Use cases wired to the in-memory adapters and the real (cheap) security adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+
+from adapters.memory.store import MemoryStore
+from adapters.memory.throttle import InMemoryLoginThrottle
+from adapters.memory.uow import InMemoryUnitOfWork
+from adapters.security.argon2_hasher import Argon2PasswordHasher
+from adapters.security.common_passwords import FileCommonPasswords
+from adapters.security.jwt_tokens import PyJwtTokenService
+from application.accounts.dto import LoginCommand, RegisterCommand, TokenPair, UserView
+from application.accounts.login import Login
+from application.accounts.profile import ChangePassword, GetCurrentUser, GetUser, ListUsers
+from application.accounts.registration import RegisterUser
+from application.accounts.sessions import Authenticate, Logout, RefreshTokens
+from application.accounts.settings import SessionPolicy
+from application.shared.actor import Actor
+from domain.accounts.model import Role
+from tests.support.clock import ManualClock
+
+SECRET = "unit-test-secret-key-that-is-long-enough-0123456789"
+PASSWORD = "correct horse battery staple"
+CLIENT = "203.0.113.7"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    # Starts at the real time: PyJWT checks `exp`/`iat` against the wall clock (see
+    # test_sessions.py::test_access_token_expiry_follows_the_injected_clock).
+    return ManualClock(datetime.now(UTC))
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore()
+
+
+@pytest.fixture
+def hasher() -> Argon2PasswordHasher:
+    return Argon2PasswordHasher("CHEAPEST")
+
+
+@pytest.fixture
+def common() -> FileCommonPasswords:
+    return FileCommonPasswords()
+
+
+@pytest.fixture
+def tokens(clock: ManualClock) -> PyJwtTokenService:
+    return PyJwtTokenService(SECRET, clock)
+
+
+@pytest.fixture
+def throttle(clock: ManualClock) -> InMemoryLoginThrottle:
+    return InMemoryLoginThrottle(clock)
+
+
+@dataclass
+class Accounts:
+    """Every accounts use case on one store; each gets its own unit of work, as in the app."""
+
+    store: MemoryStore
+    clock: ManualClock
+    hasher: Argon2PasswordHasher
+    tokens: PyJwtTokenService
+    throttle: InMemoryLoginThrottle
+    common: FileCommonPasswords
+    policy: SessionPolicy
+
+    def uow(self) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self.store)
+
+    @property
+    def register_user(self) -> RegisterUser:
+        return RegisterUser(self.uow(), self.hasher, self.common, self.clock)
+
+    def login_with(self, hasher: Argon2PasswordHasher) -> Login:
+        return Login(self.uow(), hasher, self.tokens, self.throttle, self.clock, self.policy)
+
+    @property
+    def login(self) -> Login:
+        return self.login_with(self.hasher)
+
+    @property
+    def authenticate(self) -> Authenticate:
+        return Authenticate(self.uow(), self.tokens, self.clock)
+
+    @property
+    def refresh(self) -> RefreshTokens:
+        return RefreshTokens(self.uow(), self.tokens, self.clock)
+
+    @property
+    def logout(self) -> Logout:
+        return Logout(self.uow(), self.clock)
+
+    @property
+    def change_password(self) -> ChangePassword:
+        return ChangePassword(self.uow(), self.hasher, self.common, self.clock)
+
+    @property
+    def get_current_user(self) -> GetCurrentUser:
+        return GetCurrentUser(self.uow())
+
+    @property
+    def get_user(self) -> GetUser:
+        return GetUser(self.uow())
+
+    @property
+    def list_users(self) -> ListUsers:
+        return ListUsers(self.uow())
+
+    async def register(
+        self, username: str, password: str = PASSWORD, role: Role = Role.USER
+    ) -> UserView:
+        return await self.register_user.execute(RegisterCommand(username, password, role=role))
+
+    async def sign_in(
+        self, username: str, password: str = PASSWORD, client: str = CLIENT
+    ) -> TokenPair:
+        return await self.login.execute(LoginCommand(username, password, client))
+
+    async def actor_for(self, pair: TokenPair) -> Actor:
+        return await self.authenticate.execute(pair.access_token)
+
+
+@pytest.fixture
+def accounts(
+    store: MemoryStore,
+    clock: ManualClock,
+    hasher: Argon2PasswordHasher,
+    tokens: PyJwtTokenService,
+    throttle: InMemoryLoginThrottle,
+    common: FileCommonPasswords,
+) -> Accounts:
+    return Accounts(store, clock, hasher, tokens, throttle, common, SessionPolicy())

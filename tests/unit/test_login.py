@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from adapters.security.argon2_hasher import Argon2PasswordHasher
+from application.accounts.dto import LoginCommand
+from domain.accounts.errors import InvalidCredentials, TooManyLoginAttempts
+from tests.unit.conftest import CLIENT, PASSWORD, Accounts
+
+WRONG = "not the password at all"
+
+
+async def fail_login(accounts: Accounts, username: str = "alice", client: str = CLIENT) -> None:
+    with pytest.raises(InvalidCredentials):
+        await accounts.sign_in(username, WRONG, client)
+
+
+async def test_login_opens_a_session_and_returns_a_token_pair(accounts: Accounts) -> None:
+    user = await accounts.register("alice")
+
+    pair = await accounts.sign_in("alice")
+
+    assert pair.expires_in == 15 * 60
+    assert pair.refresh_token
+    actor = await accounts.actor_for(pair)
+    assert actor.user_id == user.id
+    session = accounts.store.sessions[actor.session_id]
+    assert session.user_id == user.id
+    assert session.expires_at == accounts.clock.now() + timedelta(days=14)
+    token_hash = accounts.tokens.hash_refresh_token(pair.refresh_token)
+    assert accounts.store.refresh_tokens[token_hash].session_id == session.id
+    assert pair.refresh_token not in accounts.store.refresh_tokens
+
+
+async def test_login_ignores_the_case_of_the_username(accounts: Accounts) -> None:
+    user = await accounts.register("Alice")
+
+    pair = await accounts.sign_in("aLiCe")
+
+    assert (await accounts.actor_for(pair)).user_id == user.id
+
+
+async def test_each_login_is_its_own_session(accounts: Accounts) -> None:
+    await accounts.register("alice")
+
+    first = await accounts.actor_for(await accounts.sign_in("alice"))
+    second = await accounts.actor_for(await accounts.sign_in("alice"))
+
+    assert first.session_id != second.session_id
+    assert len(accounts.store.sessions) == 2
+
+
+async def test_unknown_user_and_wrong_password_fail_alike(accounts: Accounts) -> None:
+    await accounts.register("alice")
+
+    with pytest.raises(InvalidCredentials) as unknown:
+        await accounts.sign_in("nobody", PASSWORD)
+    with pytest.raises(InvalidCredentials) as wrong:
+        await accounts.sign_in("alice", WRONG)
+
+    assert type(unknown.value) is type(wrong.value)
+    assert unknown.value.detail == wrong.value.detail
+    assert unknown.value.extra == wrong.value.extra
+    assert accounts.store.sessions == {}
+
+
+async def test_five_failures_block_even_the_right_password(accounts: Accounts) -> None:
+    await accounts.register("alice")
+    for _ in range(5):
+        await fail_login(accounts)
+
+    with pytest.raises(TooManyLoginAttempts) as caught:
+        await accounts.sign_in("alice", PASSWORD)
+
+    assert 0 < caught.value.retry_after_seconds <= 15 * 60
+    assert caught.value.extra == {"retry_after": caught.value.retry_after_seconds}
+    assert accounts.store.sessions == {}
+
+
+async def test_four_failures_do_not_block(accounts: Accounts) -> None:
+    await accounts.register("alice")
+    for _ in range(4):
+        await fail_login(accounts)
+
+    pair = await accounts.sign_in("alice")
+
+    assert await accounts.actor_for(pair)
+
+
+async def test_unknown_usernames_are_throttled_too(accounts: Accounts) -> None:
+    for _ in range(5):
+        await fail_login(accounts, "nobody")
+
+    with pytest.raises(TooManyLoginAttempts):
+        await accounts.sign_in("nobody", WRONG)
+
+
+async def test_throttle_counts_the_username_without_regard_to_case(accounts: Accounts) -> None:
+    await accounts.register("alice")
+    for name in ["alice", "ALICE", "Alice", "aLice", "alicE"]:
+        await fail_login(accounts, name)
+
+    with pytest.raises(TooManyLoginAttempts):
+        await accounts.sign_in("alice")
+
+
+async def test_another_client_address_is_not_blocked(accounts: Accounts) -> None:
+    await accounts.register("alice")
+    for _ in range(5):
+        await fail_login(accounts, client="198.51.100.1")
+
+    pair = await accounts.sign_in("alice", client="198.51.100.2")
+
+    assert await accounts.actor_for(pair)
+    with pytest.raises(TooManyLoginAttempts):
+        await accounts.sign_in("alice", client="198.51.100.1")
+
+
+async def test_another_username_from_the_same_client_is_not_blocked(accounts: Accounts) -> None:
+    await accounts.register("alice")
+    await accounts.register("bob")
+    for _ in range(5):
+        await fail_login(accounts, "alice")
+
+    assert await accounts.sign_in("bob")
+
+
+async def test_a_successful_login_resets_the_count(accounts: Accounts) -> None:
+    await accounts.register("alice")
+    for _ in range(4):
+        await fail_login(accounts)
+    await accounts.sign_in("alice")
+    for _ in range(4):
+        await fail_login(accounts)
+
+    assert await accounts.sign_in("alice")
+
+
+async def test_the_block_ends_when_the_window_passes(accounts: Accounts) -> None:
+    await accounts.register("alice")
+    for _ in range(5):
+        await fail_login(accounts)
+    with pytest.raises(TooManyLoginAttempts):
+        await accounts.sign_in("alice")
+
+    accounts.clock.advance(minutes=16)
+
+    pair = await accounts.sign_in("alice")
+    assert accounts.tokens.hash_refresh_token(pair.refresh_token) in accounts.store.refresh_tokens
+
+
+async def test_retry_after_counts_down_with_the_clock(accounts: Accounts) -> None:
+    await accounts.register("alice")
+    for _ in range(5):
+        await fail_login(accounts)
+
+    with pytest.raises(TooManyLoginAttempts) as first:
+        await accounts.sign_in("alice")
+    accounts.clock.advance(minutes=10)
+    with pytest.raises(TooManyLoginAttempts) as later:
+        await accounts.sign_in("alice")
+
+    assert first.value.retry_after_seconds == 15 * 60
+    assert later.value.retry_after_seconds == 5 * 60
+
+
+async def test_failures_older_than_the_window_do_not_count(accounts: Accounts) -> None:
+    await accounts.register("alice")
+    for _ in range(4):
+        await fail_login(accounts)
+    accounts.clock.advance(minutes=16)
+    await fail_login(accounts)
+
+    assert await accounts.sign_in("alice")
+
+
+async def test_login_rehashes_when_the_hash_parameters_change(accounts: Accounts) -> None:
+    user = await accounts.register("alice")  # hashed with the CHEAPEST profile
+    old_hash = accounts.store.users[user.id].password_hash
+    stronger = Argon2PasswordHasher("RFC_9106_LOW_MEMORY")
+    assert stronger.needs_rehash(old_hash)
+
+    await accounts.login_with(stronger).execute(LoginCommand("alice", PASSWORD, CLIENT))
+
+    new_hash = accounts.store.users[user.id].password_hash
+    assert new_hash != old_hash
+    assert "m=65536,t=3,p=4" in new_hash
+    assert not stronger.needs_rehash(new_hash)
+    assert await accounts.hasher.verify(new_hash, PASSWORD)
+
+
+async def test_login_keeps_a_hash_whose_parameters_are_current(accounts: Accounts) -> None:
+    user = await accounts.register("alice")
+    old_hash = accounts.store.users[user.id].password_hash
+
+    await accounts.sign_in("alice")
+
+    assert accounts.store.users[user.id].password_hash == old_hash
