@@ -17,7 +17,7 @@ from adapters.sql.migrate import upgrade
 from application.accounts.dto import RegisterCommand, UserView
 from domain.accounts.model import Role
 from domain.shared.errors import DomainError
-from entrypoints.container import build_container
+from entrypoints.container import build_container, close_resources
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import ConfigurationError, Settings, resolve_secret_key
 
@@ -111,7 +111,7 @@ async def _register_admin(settings: Settings, username: str, password: str) -> U
         command = RegisterCommand(username, password, role=Role.ADMIN)
         return await container.register_user().execute(command)
     finally:
-        await container.engine().dispose()
+        await close_resources(container)
 
 
 def _read_password() -> str:

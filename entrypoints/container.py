@@ -16,6 +16,7 @@ from adapters.security.common_passwords import FileCommonPasswords
 from adapters.security.jwt_tokens import PyJwtTokenService
 from adapters.sql.engine import create_engine
 from adapters.sql.readiness import SqlReadinessProbe
+from adapters.sql.sqlite_reads import SqliteReadUnitOfWork, create_sqlite_reader
 from adapters.sql.uow import SqlUnitOfWork
 from application.accounts.login import Login
 from application.accounts.profile import ChangePassword, GetCurrentUser, GetUser, ListUsers
@@ -46,10 +47,13 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Factory(InMemoryUnitOfWork, memory_store),
         sql=providers.Factory(SqlUnitOfWork, engine),
     )
+    # Reads: on SQLite they run inline on the loop (see adapters/sql/sqlite_reads.py).
+    sqlite_reader = providers.Singleton(create_sqlite_reader, config.database_url)
     read_uow = providers.Selector(
-        config.storage,
+        config.backend,
         memory=providers.Factory(InMemoryUnitOfWork, memory_store),
-        sql=providers.Factory(SqlUnitOfWork, engine, read_only=True),
+        sqlite=providers.Factory(SqliteReadUnitOfWork, sqlite_reader),
+        postgresql=providers.Factory(SqlUnitOfWork, engine, read_only=True),
     )
     readiness = providers.Selector(
         config.storage,
@@ -100,6 +104,16 @@ def build_container(settings: Settings, **overrides: Any) -> Container:
     container = Container()
     values = settings.model_dump(mode="json", exclude={"secret_key"})
     values["secret_key"] = resolve_secret_key(settings)
+    values["backend"] = settings.backend
     values.update(overrides)
     container.config.from_dict(values)
     return container
+
+
+async def close_resources(container: Container) -> None:
+    """Release the pools this container opened (the app's lifespan calls this)."""
+    backend = container.config.backend()
+    if backend != "memory":
+        await container.engine().dispose()
+    if backend == "sqlite":
+        container.sqlite_reader().dispose()

@@ -52,8 +52,14 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def backend(self) -> Literal["memory", "sqlite", "postgresql"]:
+        if self.storage == "memory":
+            return "memory"
+        return "sqlite" if self.database_url.startswith("sqlite") else "postgresql"
+
+    @property
     def uses_embedded_database(self) -> bool:
-        return self.storage == "sql" and self.database_url.startswith("sqlite")
+        return self.backend == "sqlite"
 
 
 def resolve_secret_key(settings: Settings) -> str:

@@ -88,7 +88,7 @@ class PyJwtTokenService(TokenService):
                 token_id=_text(claims["jti"]),
                 expires_at=datetime.fromtimestamp(claims["exp"], UTC),
             )
-        except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
+        except (jwt.PyJWTError, ValueError, TypeError, KeyError, OverflowError) as exc:
             raise InvalidToken("access token is invalid or expired") from exc
 
     def _check_times(self, issued_at: object, expires_at: object) -> None:

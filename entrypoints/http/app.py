@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from entrypoints.container import Container
+from entrypoints.container import Container, close_resources
 from entrypoints.http import accounts, health, todos
+from entrypoints.http.deps import SECURITY_SCHEMES
 from entrypoints.http.errors import install_error_handlers
 from entrypoints.http.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from entrypoints.http.problems import Problem
@@ -24,8 +26,7 @@ def create_app(container: Container) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        if container.config.storage() == "sql":
-            await container.engine().dispose()
+        await close_resources(container)
 
     app = FastAPI(
         title="Caseworks",
@@ -34,10 +35,12 @@ def create_app(container: Container) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.container = container
-    for router in (health.router, accounts.router, todos.router):
-        app.include_router(router)
+    # The routers carry no router-level options, so their routes join the app directly:
+    # FastAPI 0.165 wraps an included router in a matcher that cost ~15 us a request.
+    for router in (todos.router, accounts.router, health.router):
+        app.router.routes.extend(router.routes)
     install_error_handlers(app)
-    _document_problem_schema(app)
+    _complete_openapi(app)
 
     # Added last = outermost: ids and access logs wrap everything, CORS answers preflights.
     # Our own limit, not FastAPI's max_body_size: that one answers 413 in text/plain.
@@ -55,15 +58,16 @@ def create_app(container: Container) -> FastAPI:
     return app
 
 
-def _document_problem_schema(app: FastAPI) -> None:
-    """Make `#/components/schemas/Problem` exist for the problem+json responses."""
+def _complete_openapi(app: FastAPI) -> None:
+    """Add the Problem schema and the bearer scheme that routes refer to."""
     build = app.openapi
 
-    def openapi() -> dict[str, object]:
+    def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = build()
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
-            components.setdefault("Problem", Problem.model_json_schema())
+            components = schema.setdefault("components", {})
+            components.setdefault("schemas", {}).setdefault("Problem", Problem.model_json_schema())
+            components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
             app.openapi_schema = schema
         return app.openapi_schema
 

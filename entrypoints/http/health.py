@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from application.shared.ports import ReadinessProbe
-from entrypoints.http.deps import provided
+from entrypoints.http.deps import use_cases
 from entrypoints.http.problems import problem_response
 
 router = APIRouter(prefix="/health", tags=["health"])
@@ -23,13 +23,15 @@ async def live() -> Health:
     return Health()
 
 
-@router.get("/ready", responses={503: {"description": "The database cannot be reached"}})
-async def ready(
-    probe: Annotated[ReadinessProbe, Depends(provided("readiness"))],
-) -> Health:
+@router.get(
+    "/ready",
+    response_model=Health,
+    responses={503: {"description": "The database cannot be reached"}},
+)
+async def ready(request: Request) -> Health | JSONResponse:
     try:
-        await probe.check()
+        await use_cases(request).readiness().check()
     except Exception:
         log.warning("readiness check failed", exc_info=True)
-        return problem_response(503, "not_ready", "the database cannot be reached")  # type: ignore[return-value]
+        return problem_response(503, "not_ready", "the database cannot be reached")
     return Health()

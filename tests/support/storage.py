@@ -16,13 +16,21 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.uow import InMemoryUnitOfWork
 from adapters.sql.engine import create_engine
 from adapters.sql.migrate import upgrade
+from adapters.sql.sqlite_reads import SqliteReadUnitOfWork, create_sqlite_reader
 from adapters.sql.uow import SqlUnitOfWork
+from application.accounts.ports import AccountsUnitOfWork
+from application.todos.ports import TodosUnitOfWork
 
 POSTGRES_ENV = "CASEWORKS_TEST_POSTGRES_URL"
 STORAGES = ["memory", "sqlite", "postgres"]
 TABLES = ["refresh_tokens", "login_sessions", "todos", "users"]
 
-UowFactory = Callable[..., InMemoryUnitOfWork | SqlUnitOfWork]
+
+class UnitOfWork(AccountsUnitOfWork, TodosUnitOfWork):
+    """What every test factory returns: both contexts' repositories."""
+
+
+UowFactory = Callable[..., AccountsUnitOfWork | TodosUnitOfWork | UnitOfWork]
 
 
 def postgres_url() -> str:
@@ -84,11 +92,22 @@ async def uow_factory_for(
         yield lambda read_only=False: InMemoryUnitOfWork(store)
         return
     if storage == "sqlite":
-        engine = create_engine(sqlite_copy(sqlite_template, tmp_path))
-    else:
-        assert postgres is not None
-        engine = create_engine(postgres)
-        await truncate_postgres(engine)
+        url = sqlite_copy(sqlite_template, tmp_path)
+        engine, reader = create_engine(url), create_sqlite_reader(url)
+
+        def factory(read_only: bool = False) -> UnitOfWork:
+            # The same pairing as the container: reads inline, writes on aiosqlite.
+            return SqliteReadUnitOfWork(reader) if read_only else SqlUnitOfWork(engine)
+
+        try:
+            yield factory
+        finally:
+            await engine.dispose()
+            reader.dispose()
+        return
+    assert postgres is not None
+    engine = create_engine(postgres)
+    await truncate_postgres(engine)
     try:
         yield lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only)
     finally:

@@ -1,0 +1,72 @@
+"""Read-only units of work for SQLite that run on the event loop, without a thread hop.
+
+aiosqlite sends every statement to a worker thread and back; measured here, that costs far
+more than a primary-key read itself (0.4-0.8 ms per unit of work against 0.1 ms inline).
+In WAL mode a reader never waits for the writer, so a read on the loop takes microseconds
+and cannot stall on a lock. Writes, which may wait for the write lock, stay on aiosqlite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from adapters.sql.accounts import SqlSessionRepository, SqlUserRepository
+from adapters.sql.todos import SqlTodoRepository
+from application.accounts.ports import AccountsUnitOfWork
+from application.todos.ports import TodosUnitOfWork
+
+# A reader should never wait; if it must (WAL recovery), it gives up quickly.
+READER_BUSY_TIMEOUT_MS = 1000
+
+
+class InlineConnection:
+    """The one AsyncConnection method the repositories use, on a sync connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, statement: Any) -> Any:
+        return self._connection.execute(statement)
+
+
+def create_sqlite_reader(async_url: str) -> Engine:
+    """A sync (pysqlite) engine on the same file as the aiosqlite engine, for reads only."""
+    url = make_url(async_url).set(drivername="sqlite+pysqlite")
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _reader_on_connect)
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+    return engine
+
+
+def _reader_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # "begin" above opens the read transaction
+    dbapi_connection.execute(f"PRAGMA busy_timeout={READER_BUSY_TIMEOUT_MS}")
+    dbapi_connection.execute("PRAGMA query_only=ON")  # a bug can never write through here
+
+
+class SqliteReadUnitOfWork(AccountsUnitOfWork, TodosUnitOfWork):
+    """One snapshot read; committing is refused because nothing may be written."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+
+    async def begin(self) -> None:
+        connection = self._engine.connect()
+        connection.begin()
+        self._connection = connection
+        executor: Any = InlineConnection(connection)
+        self.users = SqlUserRepository(executor)
+        self.sessions = SqlSessionRepository(executor)
+        self.todos = SqlTodoRepository(executor)
+
+    async def commit(self) -> None:
+        raise RuntimeError("a read-only unit of work cannot commit")
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            connection.close()

@@ -1,0 +1,101 @@
+"""Start real server processes (uvicorn, one worker) for the benchmark targets."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    authenticated: bool
+    env: dict[str, str] = field(default_factory=dict)
+    needs_upgrade: bool = False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _command(target: Target, port: int) -> list[str]:
+    if target.name == "baseline":
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.baseline_app:app",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
+    return [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port)]
+
+
+def caseworks_env(target: Target, workdir: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "CASEWORKS_SECRET_KEY": secrets.token_urlsafe(48),
+        "CASEWORKS_SECRET_KEY_FILE": str(workdir / "secret"),
+        "CASEWORKS_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bench.db'}",
+        # Both sides without access logs: uvicorn's baseline runs with --no-access-log.
+        "CASEWORKS_ACCESS_LOG": "false",
+        "CASEWORKS_LOG_LEVEL": "WARNING",
+        **target.env,
+    }
+
+
+@contextmanager
+def running(target: Target, workdir: Path) -> Iterator[str]:
+    port = free_port()
+    env = caseworks_env(target, workdir)
+    if target.needs_upgrade:
+        subprocess.run(
+            [sys.executable, "-m", "entrypoints.cli", "db", "upgrade"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+    process = subprocess.Popen(
+        _command(target, port), env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            if httpx.get(f"{base}/docs", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server at {base} did not start in 30 s")

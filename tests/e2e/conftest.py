@@ -1,0 +1,99 @@
+"""A real `caseworks serve` process on a free port, with its own SQLite file and secret."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+STARTUP_TIMEOUT = 20.0
+
+
+@dataclass
+class Server:
+    base_url: str
+    stderr_path: Path
+
+    def log_lines(self) -> list[str]:
+        text = self.stderr_path.read_text(encoding="utf-8", errors="replace")
+        return [line for line in text.splitlines() if line.strip()]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def server_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORKS_")}
+    env.update(
+        CASEWORKS_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}",
+        CASEWORKS_ARGON2_PROFILE="CHEAPEST",
+        CASEWORKS_SECRET_KEY_FILE=str(tmp_path / "secret"),
+        CASEWORKS_LOG_LEVEL="DEBUG",
+    )
+    return env
+
+
+def run_cli(
+    args: list[str], env: dict[str, str], cwd: Path, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "entrypoints.cli", *args],
+        input=stdin,
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def server(tmp_path: Path, server_env: dict[str, str]) -> Iterator[Server]:
+    port = free_port()
+    stderr_path = tmp_path / "stderr.log"
+    with stderr_path.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port)],
+            env=server_env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            _wait_until_ready(base_url, process, stderr_path)
+            yield Server(base_url, stderr_path)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{base_url}/health/ready", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"server not ready within {STARTUP_TIMEOUT}s:\n{log.read_text()}")

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from entrypoints.container import Container, build_container, close_resources
+from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
+from tests.support.storage import sqlite_copy
+
+SECRET = "test-secret-key-that-is-long-enough-0123456789"
+PASSWORD = "correct horse battery staple"
+
+
+def make_container(tmp_path: Path, sqlite_template: Path, storage: str, **config: Any) -> Container:
+    settings = Settings(
+        storage="memory" if storage == "memory" else "sql",
+        database_url=sqlite_copy(sqlite_template, tmp_path),
+        secret_key=SECRET,
+        argon2_profile="CHEAPEST",
+        access_log=False,
+        _env_file=None,
+    )
+    return build_container(settings, **config)
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def storage(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def container(tmp_path: Path, sqlite_template: Path, storage: str) -> Container:
+    return make_container(tmp_path, sqlite_template, storage)
+
+
+@pytest.fixture
+async def app(container: Container) -> AsyncIterator[FastAPI]:
+    yield create_app(container)
+    await close_resources(container)
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+async def register(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> dict:
+    response = await client.post("/register", json={"username": username, "password": password})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def login(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> dict:
+    response = await client.post("/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def bearer(tokens: dict) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+SignUp = Callable[[str], Awaitable[dict[str, str]]]
+
+
+@pytest.fixture
+def signed_up(client: httpx.AsyncClient) -> SignUp:
+    """`await signed_up("alice")` registers and logs in, returning the auth headers."""
+
+    async def sign_up(username: str) -> dict[str, str]:
+        await register(client, username)
+        return bearer(await login(client, username))
+
+    return sign_up
+
+
+# --- Accounts fixtures (added below the shared ones) ---
+
+OTHER_ADDRESS = ("198.51.100.23", 40000)
+
+
+@pytest.fixture
+async def other_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A second client on the same app, from another network address."""
+    transport = httpx.ASGITransport(app=app, client=OTHER_ADDRESS)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+        yield other
+
+
+@pytest.fixture
+async def admin_headers(client: httpx.AsyncClient, container: Container) -> dict[str, str]:
+    """Auth headers of an administrator `root`, created the way the CLI does it."""
+    from application.accounts.dto import RegisterCommand
+    from domain.accounts.model import Role
+
+    await container.register_user().execute(RegisterCommand("root", PASSWORD, role=Role.ADMIN))
+    return bearer(await login(client, "root"))
+
+
+def assert_problem(response: httpx.Response, status: int, code: str | None = None) -> dict:
+    """The RFC 9457 shape every error of the API has; returns the body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert {"type", "title", "status", "detail", "code"} <= body.keys(), body
+    assert body["status"] == status
+    assert isinstance(body["detail"], str)
+    assert body["detail"]
+    if code is not None:
+        assert body["code"] == code, body
+    return body
+
+
+def assert_unauthorized(response: httpx.Response) -> dict:
+    body = assert_problem(response, 401)
+    assert response.headers.get("www-authenticate") == "Bearer"
+    return body
