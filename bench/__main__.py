@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import os
 import platform
-import subprocess
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
