@@ -11,6 +11,7 @@ import asyncio
 import os
 import platform
 import tempfile
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,26 +78,42 @@ def reset_postgres(url: str) -> None:
 
 
 def measure(args: argparse.Namespace) -> dict[tuple[str, str], loadgen.Result]:
-    results: dict[tuple[str, str], loadgen.Result] = {}
+    """All servers run at once and the runs interleave (each round visits every target),
+    so a machine that speeds up or slows down mid-run skews no target against another."""
     chosen = [t for t in targets() if t.name == "baseline" or not args.only or args.only in t.name]
-    for target in chosen:
-        with tempfile.TemporaryDirectory() as workdir, running(target, Path(workdir)) as base:
+    runs: dict[tuple[str, str], list[loadgen.Result]] = {}
+    with ExitStack() as stack:
+        plans: list[tuple[Target, list[loadgen.Request]]] = []
+        for target in chosen:
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            base = stack.enter_context(running(target, workdir))
             if target.needs_upgrade:
                 reset_postgres(target.env["CASEWORKS_DATABASE_URL"])
             headers, todo_id = seed(base, target)
-            for scenario, request in zip(
-                SCENARIOS, requests_for(base, headers, todo_id), strict=True
-            ):
-                loadgen.run(request, args.connections, args.warmup)
-                result = loadgen.run(request, args.connections, args.duration)
-                results[(target.name, scenario)] = result
-                print(
-                    f"{target.name:20} {scenario:22} {result.requests_per_second:8.0f} req/s"
-                    f"  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms"
-                    f"  errors {result.errors}",
-                    flush=True,
-                )
-    return results
+            plans.append((target, requests_for(base, headers, todo_id)))
+        for index, scenario in enumerate(SCENARIOS):
+            for _target, requests in plans:
+                loadgen.run(requests[index], args.connections, args.warmup)
+            for _ in range(args.repeat):
+                for target, requests in plans:
+                    result = loadgen.run(requests[index], args.connections, args.duration)
+                    runs.setdefault((target.name, scenario), []).append(result)
+            for target, _ in plans:
+                _print(target.name, scenario, _best(runs[(target.name, scenario)]))
+    return {key: _best(results) for key, results in runs.items()}
+
+
+def _best(results: list[loadgen.Result]) -> loadgen.Result:
+    # Best of N: noise on a shared 2-core machine only ever slows a run down.
+    return max(results, key=lambda result: result.requests_per_second)
+
+
+def _print(target: str, scenario: str, result: loadgen.Result) -> None:
+    print(
+        f"{target:20} {scenario:22} {result.requests_per_second:8.0f} req/s"
+        f"  p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms  errors {result.errors}",
+        flush=True,
+    )
 
 
 def report(results: dict[tuple[str, str], loadgen.Result], args: argparse.Namespace) -> str:
@@ -105,8 +122,10 @@ def report(results: dict[tuple[str, str], loadgen.Result], args: argparse.Namesp
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, load generator {loadgen.generator_name()}, "
-        f"{args.connections} connections, {args.duration} s per scenario after "
-        f"{args.warmup} s warm-up; one uvicorn worker per server, access logs off on both. "
+        f"{args.connections} connections, best of {args.repeat} interleaved runs of "
+        f"{args.duration} s per scenario after {args.warmup} s warm-up; one uvicorn worker per "
+        "server, all servers up at once, "
+        "access logs off on both. "
         "Caseworks requests carry a bearer token (JWT + session check); the baseline's "
         "do not. Ratio = requests/s relative to the baseline in this same run.",
         "",
@@ -128,6 +147,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--warmup", type=float, default=2)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per scenario; best kept")
     parser.add_argument("--only", help="run the baseline and targets whose name contains this")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "latest.md")
     args = parser.parse_args()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from dependency_injector import containers, providers
@@ -42,18 +43,23 @@ class Container(containers.DeclarativeContainer):
     # Storage, chosen by CASEWORKS_STORAGE. A new unit of work for every use-case call.
     memory_store = providers.Singleton(MemoryStore)
     engine = providers.Singleton(create_engine, config.database_url, config.db_pool_size)
+    sqlite_write_gate = providers.Singleton(asyncio.Lock)
     uow = providers.Selector(
-        config.storage,
+        config.backend,
         memory=providers.Factory(InMemoryUnitOfWork, memory_store),
-        sql=providers.Factory(SqlUnitOfWork, engine),
+        sqlite=providers.Factory(SqlUnitOfWork, engine, write_gate=sqlite_write_gate),
+        postgresql=providers.Factory(SqlUnitOfWork, engine),
     )
     # Reads: on SQLite they run inline on the loop (see adapters/sql/sqlite_reads.py).
     sqlite_reader = providers.Singleton(create_sqlite_reader, config.database_url)
+    reader_engine = providers.Singleton(
+        create_engine, config.database_url, config.db_pool_size, autocommit=True
+    )
     read_uow = providers.Selector(
         config.backend,
         memory=providers.Factory(InMemoryUnitOfWork, memory_store),
         sqlite=providers.Factory(SqliteReadUnitOfWork, sqlite_reader),
-        postgresql=providers.Factory(SqlUnitOfWork, engine, read_only=True),
+        postgresql=providers.Factory(SqlUnitOfWork, reader_engine, read_only=True),
     )
     readiness = providers.Selector(
         config.storage,
@@ -117,3 +123,5 @@ async def close_resources(container: Container) -> None:
         await container.engine().dispose()
     if backend == "sqlite":
         container.sqlite_reader().dispose()
+    if backend == "postgresql":
+        await container.reader_engine().dispose()

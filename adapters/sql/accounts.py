@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -12,6 +12,11 @@ from adapters.sql.tables import login_sessions, refresh_tokens, users
 from application.accounts.ports import SessionRepository, UserRepository
 from domain.accounts.errors import UsernameTaken
 from domain.accounts.model import LoginSession, RefreshToken, Role, User, Username
+
+# Hot-path statements are built once: building a SELECT costs more than running it on SQLite.
+_USER_BY_ID = select(users).where(users.c.id == bindparam("user_id"))
+_USER_BY_NAME = select(users).where(users.c.username_canonical == bindparam("name"))
+_SESSION_BY_ID = select(login_sessions).where(login_sessions.c.id == bindparam("session_id"))
 
 
 def _user(row: Any) -> User:
@@ -45,12 +50,11 @@ class SqlUserRepository(UserRepository):
             raise UsernameTaken(f"username {user.username.value!r} is taken") from exc
 
     async def get(self, user_id: str) -> User | None:
-        row = (await self._db.execute(select(users).where(users.c.id == user_id))).first()
+        row = (await self._db.execute(_USER_BY_ID, {"user_id": user_id})).first()
         return _user(row) if row else None
 
     async def get_by_username(self, canonical_username: str) -> User | None:
-        query = select(users).where(users.c.username_canonical == canonical_username)
-        row = (await self._db.execute(query)).first()
+        row = (await self._db.execute(_USER_BY_NAME, {"name": canonical_username})).first()
         return _user(row) if row else None
 
     async def list(self, limit: int, offset: int) -> tuple[Sequence[User], int]:
@@ -80,8 +84,7 @@ class SqlSessionRepository(SessionRepository):
         )
 
     async def get(self, session_id: str) -> LoginSession | None:
-        query = select(login_sessions).where(login_sessions.c.id == session_id)
-        row = (await self._db.execute(query)).first()
+        row = (await self._db.execute(_SESSION_BY_ID, {"session_id": session_id})).first()
         if row is None:
             return None
         return LoginSession(row.id, row.user_id, row.created_at, row.expires_at, row.revoked_at)

@@ -8,18 +8,22 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-# A unit of work that only reads sets this execution option; everything else writes.
-READ_ONLY = "caseworks_read_only"
 BUSY_TIMEOUT_SECONDS = 30
 
 
-def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+def create_engine(url: str, pool_size: int = 10, autocommit: bool = False) -> AsyncEngine:
+    """`autocommit=True` makes a pool for read-only units of work (PostgreSQL)."""
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # No pool_pre_ping: it costs a round trip on every checkout. A connection that died
+    # (server restart) fails its request with 503 and is replaced (see http/errors.py).
+    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, **options
+    )
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -33,10 +37,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(conn: Connection) -> None:
-    # SQLite ignores SELECT ... FOR UPDATE. A writing transaction takes the write lock at
+    # SQLite ignores SELECT ... FOR UPDATE. A transaction here takes the write lock at
     # BEGIN, so read-check-write cannot interleave (and never upgrades a read lock into a
-    # "database is locked" error). Read-only units of work begin DEFERRED and run alongside.
-    if conn.get_execution_options().get(READ_ONLY):
-        conn.exec_driver_sql("BEGIN")
-    else:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # "database is locked" error). Reads go through adapters/sql/sqlite_reads.py instead.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.tables import todos
@@ -40,8 +40,11 @@ def _values(todo: Todo) -> dict[str, Any]:
     }
 
 
-def _one(owner_id: str, todo_id: str) -> Select[Any]:
-    return select(todos).where(todos.c.id == todo_id, todos.c.owner_id == owner_id)
+# Built once: building a SELECT costs more than running it on SQLite.
+_ONE = select(todos).where(
+    todos.c.id == bindparam("todo_id"), todos.c.owner_id == bindparam("owner_id")
+)
+_ONE_FOR_UPDATE = _ONE.with_for_update()
 
 
 class SqlTodoRepository(TodoRepository):
@@ -57,12 +60,13 @@ class SqlTodoRepository(TodoRepository):
         await self._db.execute(insert(todos).values(values))
 
     async def get(self, owner_id: str, todo_id: str) -> Todo | None:
-        row = (await self._db.execute(_one(owner_id, todo_id))).first()
+        row = (await self._db.execute(_ONE, {"todo_id": todo_id, "owner_id": owner_id})).first()
         return _todo(row) if row else None
 
     async def get_for_update(self, owner_id: str, todo_id: str) -> Todo | None:
         # A row lock on PostgreSQL; on SQLite the writer already holds BEGIN IMMEDIATE.
-        row = (await self._db.execute(_one(owner_id, todo_id).with_for_update())).first()
+        params = {"todo_id": todo_id, "owner_id": owner_id}
+        row = (await self._db.execute(_ONE_FOR_UPDATE, params)).first()
         return _todo(row) if row else None
 
     async def save(self, todo: Todo) -> None:

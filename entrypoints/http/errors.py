@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -25,6 +26,14 @@ STATUS_BY_KIND = {
 }
 
 BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+# Errors that mean "the database cannot serve now", not "this request is wrong".
+STORAGE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,
+    ConnectionError,
+)
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -65,6 +74,18 @@ async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status_code, code, detail, dict(exc.headers or {}))
 
 
+async def on_storage_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # The database went away or its pool is exhausted: the client may retry; nothing that
+    # failed here was acknowledged, so nothing is lost.
+    log.error("storage unavailable: %s", type(exc).__name__)
+    return problem_response(
+        503,
+        "storage_unavailable",
+        "the database is unavailable; retry shortly",
+        {"Retry-After": "1"},
+    )
+
+
 async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # A bug on our side: log it with the request id, tell the client nothing internal.
     log.exception("unhandled error", exc_info=exc)
@@ -80,4 +101,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(HTTPException, on_http_error)
+    for unavailable in STORAGE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, on_storage_unavailable)
     app.add_exception_handler(Exception, on_unexpected_error)

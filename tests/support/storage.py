@@ -93,11 +93,13 @@ async def uow_factory_for(
         return
     if storage == "sqlite":
         url = sqlite_copy(sqlite_template, tmp_path)
-        engine, reader = create_engine(url), create_sqlite_reader(url)
+        engine, reader, gate = create_engine(url), create_sqlite_reader(url), asyncio.Lock()
 
         def factory(read_only: bool = False) -> UnitOfWork:
             # The same pairing as the container: reads inline, writes on aiosqlite.
-            return SqliteReadUnitOfWork(reader) if read_only else SqlUnitOfWork(engine)
+            if read_only:
+                return SqliteReadUnitOfWork(reader)
+            return SqlUnitOfWork(engine, write_gate=gate)
 
         try:
             yield factory
@@ -106,9 +108,15 @@ async def uow_factory_for(
             reader.dispose()
         return
     assert postgres is not None
-    engine = create_engine(postgres)
+    engine, reader = create_engine(postgres), create_engine(postgres, autocommit=True)
     await truncate_postgres(engine)
+
+    def pg_factory(read_only: bool = False) -> UnitOfWork:
+        # The same pairing as the container: reads on an autocommit pool.
+        return SqlUnitOfWork(reader if read_only else engine, read_only=read_only)
+
     try:
-        yield lambda read_only=False: SqlUnitOfWork(engine, read_only=read_only)
+        yield pg_factory
     finally:
         await engine.dispose()
+        await reader.dispose()
