@@ -13,7 +13,7 @@ from application.accounts.settings import SessionPolicy
 from application.shared.ids import new_id
 from application.shared.ports import Clock
 from domain.accounts.errors import InvalidCredentials, TooManyLoginAttempts
-from domain.accounts.model import LoginSession, RefreshToken, User
+from domain.accounts.model import LoginSession, RefreshToken, User, Username
 
 
 class Login:
@@ -38,8 +38,10 @@ class Login:
         retry_after = await self._throttle.retry_after(key)
         if retry_after is not None:
             raise TooManyLoginAttempts("too many failed logins; try again later", retry_after)
-        async with self._uow as uow:
-            user = await uow.users.get_by_username(cmd.username.casefold())
+        user = None
+        if Username.is_valid(cmd.username):  # no other name can exist: skip the lookup
+            async with self._uow as uow:
+                user = await uow.users.get_by_username(cmd.username.casefold())
         if user is None:
             await self._hasher.verify_dummy(cmd.password)
         if user is None or not await self._hasher.verify(user.password_hash, cmd.password):

@@ -11,7 +11,7 @@ from domain.accounts.errors import InvalidEmail, InvalidUsername, WeakPassword
 
 _USERNAME = re.compile(r"[A-Za-z0-9_.\-]{3,32}")
 # Deliberately loose: one @, no spaces, a dot in the domain. Deliverability is the mailer's job.
-_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
 PASSWORD_MIN, PASSWORD_MAX = 8, 1024
 EMAIL_MAX = 254
 
@@ -30,6 +30,10 @@ class Username:
             raise InvalidUsername(
                 "username must be 3-32 characters of letters, digits, '_', '.' or '-'"
             )
+
+    @staticmethod
+    def is_valid(value: str) -> bool:
+        return _USERNAME.fullmatch(value) is not None
 
     @property
     def canonical(self) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -7,6 +8,9 @@ from domain.shared.unset import UNSET, Unset
 from domain.todos.errors import InvalidTask
 
 TASK_MAX = 500
+# Control characters other than tab and line breaks are never text a person typed (and
+# PostgreSQL refuses NUL outright).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_task(task: str) -> str:
@@ -15,6 +19,8 @@ def clean_task(task: str) -> str:
         raise InvalidTask("task must not be blank")
     if len(cleaned) > TASK_MAX:
         raise InvalidTask(f"task must be at most {TASK_MAX} characters")
+    if _CONTROL.search(cleaned):
+        raise InvalidTask("task must not contain control characters")
     return cleaned
 
 

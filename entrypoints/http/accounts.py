@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from application.accounts.dto import ChangePasswordCommand, LoginCommand, RegisterCommand
 from application.shared.paging import MAX_LIMIT
@@ -93,6 +93,8 @@ async def list_users(
 
 
 @router.get("/users/{user_id}", responses=responses(401, 404), openapi_extra=BEARER_AUTH)
-async def get_user(user_id: str, request: Request) -> UserOut:
+async def get_user(
+    user_id: Annotated[str, Path(pattern=r"^[\x20-\x7e]{1,64}$")], request: Request
+) -> UserOut:
     actor = await authenticated(request)
     return UserOut.of(await use_cases(request).get_user().execute(actor, user_id))

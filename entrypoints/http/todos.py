@@ -22,7 +22,8 @@ from entrypoints.http.urls import base_url
 
 router = APIRouter(prefix="/todos", tags=["todos"])
 
-TodoId = Annotated[str, Path(min_length=1, max_length=64)]
+# Ids are opaque, but never contain control or non-ASCII characters: those are 422.
+TodoId = Annotated[str, Path(pattern=r"^[\x20-\x7e]{1,64}$")]
 Sort = Literal["created_at", "-created_at", "order", "-order", "task", "-task"]
 BODY_ERRORS = responses(400, 401, 404, 413, 422)
 
