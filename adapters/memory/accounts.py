@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from adapters.memory.store import Journal, MemoryStore, restore
+from adapters.memory.store import Journal, MemoryStore, clone, restore
 from application.accounts.ports import SessionRepository, UserRepository
 from domain.accounts.errors import UsernameTaken
 from domain.accounts.model import LoginSession, RefreshToken, User
@@ -20,12 +19,12 @@ class InMemoryUserRepository(UserRepository):
         name = user.username.canonical
         if name in self._store.user_ids_by_name:
             raise UsernameTaken(f"username {user.username.value!r} is taken")
-        _put(self._journal, self._store.users, user.id, copy.copy(user))
+        _put(self._journal, self._store.users, user.id, clone(user))
         _put(self._journal, self._store.user_ids_by_name, name, user.id)
 
     async def get(self, user_id: str) -> User | None:
         user = self._store.users.get(user_id)
-        return copy.copy(user) if user else None
+        return clone(user) if user else None
 
     async def get_by_username(self, canonical_username: str) -> User | None:
         user_id = self._store.user_ids_by_name.get(canonical_username)
@@ -33,7 +32,7 @@ class InMemoryUserRepository(UserRepository):
 
     async def list(self, limit: int, offset: int) -> tuple[Sequence[User], int]:
         users = sorted(self._store.users.values(), key=lambda u: (u.created_at, u.id))
-        return [copy.copy(u) for u in users[offset : offset + limit]], len(users)
+        return [clone(u) for u in users[offset : offset + limit]], len(users)
 
     async def update_password_hash(self, user_id: str, password_hash: str) -> None:
         user = self._store.users.get(user_id)
@@ -48,11 +47,11 @@ class InMemorySessionRepository(SessionRepository):
         self._journal = journal
 
     async def add(self, session: LoginSession) -> None:
-        _put(self._journal, self._store.sessions, session.id, copy.copy(session))
+        _put(self._journal, self._store.sessions, session.id, clone(session))
 
     async def get(self, session_id: str) -> LoginSession | None:
         session = self._store.sessions.get(session_id)
-        return copy.copy(session) if session else None
+        return clone(session) if session else None
 
     async def revoke(self, session_id: str, at: datetime) -> None:
         session = self._store.sessions.get(session_id)
@@ -67,12 +66,12 @@ class InMemorySessionRepository(SessionRepository):
                 await self.revoke(session.id, at)
 
     async def add_token(self, token: RefreshToken) -> None:
-        _put(self._journal, self._store.refresh_tokens, token.token_hash, copy.copy(token))
+        _put(self._journal, self._store.refresh_tokens, token.token_hash, clone(token))
 
     async def get_token_for_update(self, token_hash: str) -> RefreshToken | None:
         # The store's lock already serialises transactions: no row lock is needed.
         token = self._store.refresh_tokens.get(token_hash)
-        return copy.copy(token) if token else None
+        return clone(token) if token else None
 
     async def mark_token_used(self, token_hash: str, at: datetime) -> None:
         token = self._store.refresh_tokens.get(token_hash)
@@ -81,7 +80,7 @@ class InMemorySessionRepository(SessionRepository):
 
 
 def _with(entity: Any, **changes: Any) -> Any:
-    changed = copy.copy(entity)
+    changed = clone(entity)
     for name, value in changes.items():
         setattr(changed, name, value)
     return changed

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from domain.accounts.model import LoginSession, RefreshToken, User
 from domain.todos.model import Todo
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -38,6 +40,13 @@ class Journal:
     def roll_back(self) -> None:
         while self._undo:
             self._undo.pop()()
+
+
+def clone(entity: T) -> T:
+    """A shallow copy (fields are immutable values) at a fraction of copy.copy's cost."""
+    twin = object.__new__(type(entity))
+    twin.__dict__.update(entity.__dict__)
+    return twin
 
 
 def restore(table: dict[str, Any], key: str) -> Callable[[], object]:

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from typing import Any
 
-from adapters.memory.store import Journal, MemoryStore, restore
+from adapters.memory.store import Journal, MemoryStore, clone, restore
 from application.todos.ports import TodoQuery, TodoRepository, TodoSortField
 from domain.todos.model import Todo
 
@@ -18,18 +17,18 @@ class InMemoryTodoRepository(TodoRepository):
         return self._store.todos_by_owner.get(owner_id, {})
 
     async def add(self, todo: Todo) -> None:
-        self._put(copy.copy(todo))
+        self._put(clone(todo))
 
     async def get(self, owner_id: str, todo_id: str) -> Todo | None:
         todo = self._owned(owner_id).get(todo_id)
-        return copy.copy(todo) if todo else None
+        return clone(todo) if todo else None
 
     async def get_for_update(self, owner_id: str, todo_id: str) -> Todo | None:
         return await self.get(owner_id, todo_id)  # the store lock already serialises
 
     async def save(self, todo: Todo) -> None:
         if todo.id in self._owned(todo.owner_id):
-            self._put(copy.copy(todo))
+            self._put(clone(todo))
 
     async def delete(self, owner_id: str, todo_id: str) -> bool:
         owned = self._owned(owner_id)
@@ -58,7 +57,7 @@ class InMemoryTodoRepository(TodoRepository):
         nulls = [t for t in todos if key(t) is None]  # nulls last in either direction
         ordered = present + nulls
         page = ordered[query.offset : query.offset + query.limit]
-        return [copy.copy(t) for t in page], len(todos)
+        return [clone(t) for t in page], len(todos)
 
     def _put(self, todo: Todo) -> None:
         owned = self._store.todos_by_owner.setdefault(todo.owner_id, {})
