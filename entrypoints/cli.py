@@ -12,12 +12,10 @@ from pathlib import Path
 import uvicorn
 from sqlalchemy.engine import make_url
 
-from adapters.sql.engine import create_engine
-from adapters.sql.migrate import upgrade
 from application.accounts.dto import RegisterCommand, UserView
 from domain.accounts.model import Role
 from domain.shared.errors import DomainError
-from entrypoints.container import build_container, close_resources
+from entrypoints.container import build_container, close_resources, migrate_database
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import ConfigurationError, Settings, resolve_secret_key
 
@@ -55,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.storage == "memory" and args.workers > 1:
+        log.error("CASEWORKS_STORAGE=memory lives in one process: use --workers 1")
+        return 2
     resolve_secret_key(settings)  # fail fast, and make the development key once for all workers
     if settings.uses_embedded_database:
         asyncio.run(_migrate(settings))
@@ -81,11 +82,7 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _migrate(settings: Settings) -> None:
     _ensure_sqlite_directory(settings.database_url)
-    engine = create_engine(settings.database_url)
-    try:
-        await upgrade(engine)
-    finally:
-        await engine.dispose()
+    await migrate_database(settings.database_url)
     log.info("database schema is up to date", extra={"database": _safe_url(settings)})
 
 

@@ -16,8 +16,13 @@ from adapters.security.argon2_hasher import Argon2PasswordHasher
 from adapters.security.common_passwords import FileCommonPasswords
 from adapters.security.jwt_tokens import PyJwtTokenService
 from adapters.sql.engine import create_engine
+from adapters.sql.migrate import upgrade
 from adapters.sql.readiness import SqlReadinessProbe
-from adapters.sql.sqlite_reads import SqliteReadUnitOfWork, create_sqlite_reader
+from adapters.sql.sqlite_reads import (
+    SqliteReadinessProbe,
+    SqliteReadUnitOfWork,
+    create_sqlite_reader,
+)
 from adapters.sql.uow import SqlUnitOfWork
 from application.accounts.login import Login
 from application.accounts.profile import ChangePassword, GetCurrentUser, GetUser, ListUsers
@@ -62,9 +67,10 @@ class Container(containers.DeclarativeContainer):
         postgresql=providers.Factory(SqlUnitOfWork, reader_engine, read_only=True),
     )
     readiness = providers.Selector(
-        config.storage,
+        config.backend,
         memory=providers.Singleton(InMemoryReadinessProbe),
-        sql=providers.Singleton(SqlReadinessProbe, engine),
+        sqlite=providers.Singleton(SqliteReadinessProbe, sqlite_reader),
+        postgresql=providers.Singleton(SqlReadinessProbe, reader_engine),
     )
 
     # Security adapters hold keys, limiters and counters: one per process.
@@ -94,7 +100,9 @@ class Container(containers.DeclarativeContainer):
     get_current_user = providers.Factory(GetCurrentUser, read_uow)
     get_user = providers.Factory(GetUser, read_uow)
     list_users = providers.Factory(ListUsers, read_uow)
-    change_password = providers.Factory(ChangePassword, uow, hasher, common_passwords, clock)
+    change_password = providers.Factory(
+        ChangePassword, uow, hasher, common_passwords, login_throttle, clock
+    )
 
     # Todos
     create_todo = providers.Factory(CreateTodo, uow, clock)
@@ -125,3 +133,12 @@ async def close_resources(container: Container) -> None:
         container.sqlite_reader().dispose()
     if backend == "postgresql":
         await container.reader_engine().dispose()
+
+
+async def migrate_database(database_url: str) -> None:
+    """Apply every Alembic migration (the CLI's `db upgrade`, and `serve` on SQLite)."""
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()

@@ -56,7 +56,9 @@ class InMemorySessionRepository(SessionRepository):
     async def revoke(self, session_id: str, at: datetime) -> None:
         session = self._store.sessions.get(session_id)
         if session is not None and session.revoked_at is None:
-            _put(self._journal, self._store.sessions, session_id, _with(session, revoked_at=at))
+            revoked = clone(session)
+            revoked.revoke(at)
+            _put(self._journal, self._store.sessions, session_id, revoked)
 
     async def revoke_all_for_user(
         self, user_id: str, at: datetime, except_session_id: str | None = None

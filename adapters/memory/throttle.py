@@ -8,40 +8,47 @@ from datetime import datetime, timedelta
 from application.accounts.ports import LoginThrottle
 from application.shared.ports import Clock
 
+MAX_KEYS = 100_000
+
 
 class InMemoryLoginThrottle(LoginThrottle):
-    """A sliding window of failure times per key. Per process: a shared one can replace it."""
+    """A sliding window of attempt times per key, for one process.
+
+    With several workers each keeps its own count (the limit is then per worker); a shared
+    store behind the same port lifts that. At most MAX_KEYS keys are kept: expired ones
+    are swept first, then the oldest go, so a flood of new keys cannot exhaust memory.
+    """
 
     def __init__(self, clock: Clock, max_failures: int = 5, window_seconds: int = 900) -> None:
         self._clock = clock
         self._max = max_failures
         self._window = timedelta(seconds=window_seconds)
-        self._failures: dict[str, deque[datetime]] = {}
+        self._attempts: dict[str, deque[datetime]] = {}
         self._lock = asyncio.Lock()
 
-    async def retry_after(self, key: str) -> int | None:
+    async def begin_attempt(self, key: str) -> int | None:
         async with self._lock:
-            failures = self._recent(key)
-            if len(failures) < self._max:
-                return None
-            wait = failures[-self._max] + self._window - self._clock.now()
-            return max(1, math.ceil(wait.total_seconds()))
-
-    async def record_failure(self, key: str) -> None:
-        async with self._lock:
-            failures = self._recent(key)
-            failures.append(self._clock.now())
-            self._failures[key] = failures
+            now = self._clock.now()
+            attempts = self._attempts.pop(key, deque())
+            while attempts and attempts[0] <= now - self._window:
+                attempts.popleft()
+            if len(attempts) >= self._max:
+                self._attempts[key] = attempts
+                wait = attempts[-self._max] + self._window - now
+                return max(1, math.ceil(wait.total_seconds()))
+            attempts.append(now)
+            self._attempts[key] = attempts  # re-inserted: the dict stays oldest-first
+            if len(self._attempts) > MAX_KEYS:
+                self._sweep(now)
+            return None
 
     async def reset(self, key: str) -> None:
         async with self._lock:
-            self._failures.pop(key, None)
+            self._attempts.pop(key, None)
 
-    def _recent(self, key: str) -> deque[datetime]:
-        failures = self._failures.get(key, deque())
-        cutoff = self._clock.now() - self._window
-        while failures and failures[0] <= cutoff:
-            failures.popleft()
-        if not failures:
-            self._failures.pop(key, None)  # keeps memory bounded by active keys only
-        return failures
+    def _sweep(self, now: datetime) -> None:
+        cutoff = now - self._window
+        for key in [k for k, times in self._attempts.items() if times[-1] <= cutoff]:
+            del self._attempts[key]
+        while len(self._attempts) > MAX_KEYS:
+            del self._attempts[next(iter(self._attempts))]

@@ -52,5 +52,5 @@ class Argon2PasswordHasher(PasswordHasher):
             return self._hasher.verify(password_hash, password)
         except argon2.exceptions.VerificationError:
             return False
-        except argon2.exceptions.InvalidHashError:
+        except (argon2.exceptions.InvalidHashError, UnicodeEncodeError):
             return False

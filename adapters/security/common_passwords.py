@@ -21,8 +21,5 @@ class FileCommonPasswords(CommonPasswords):
             if line.strip() and not line.startswith("#")
         )
 
-    def __len__(self) -> int:
-        return len(self._passwords)
-
     def contains(self, password: str) -> bool:
         return password.casefold() in self._passwords

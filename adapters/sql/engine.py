@@ -12,9 +12,14 @@ BUSY_TIMEOUT_SECONDS = 30
 
 
 def create_engine(url: str, pool_size: int = 10, autocommit: bool = False) -> AsyncEngine:
-    """`autocommit=True` makes a pool for read-only units of work (PostgreSQL)."""
+    """`autocommit=True` makes a pool for read-only units of work (PostgreSQL).
+
+    `hide_parameters`: error messages (and so logs) never carry hashes or emails.
+    """
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+        engine = create_async_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, hide_parameters=True
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
         return engine
@@ -26,7 +31,13 @@ def create_engine(url: str, pool_size: int = 10, autocommit: bool = False) -> As
     # (measured: connection setup was a third of the server's time). Requests queue for
     # a pooled connection instead; one that waits pool_timeout seconds answers 503.
     return create_async_engine(
-        url, pool_size=pool_size, max_overflow=0, pool_timeout=10, pool_recycle=1800, **options
+        url,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=10,
+        pool_recycle=1800,
+        hide_parameters=True,
+        **options,
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from adapters.sql.accounts import SqlSessionRepository, SqlUserRepository
 from adapters.sql.todos import SqlTodoRepository
 from application.accounts.ports import AccountsUnitOfWork
+from application.shared.ports import ReadinessProbe
 from application.todos.ports import TodosUnitOfWork
 
 # A reader should never wait; if it must (WAL recovery), it gives up quickly.
@@ -35,7 +36,7 @@ class InlineConnection:
 def create_sqlite_reader(async_url: str) -> Engine:
     """A sync (pysqlite) engine on the same file as the aiosqlite engine, for reads only."""
     url = make_url(async_url).set(drivername="sqlite+pysqlite")
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
     event.listen(engine, "connect", _reader_on_connect)
     event.listen(engine, "begin", _reader_on_begin)
     return engine
@@ -50,6 +51,17 @@ def _reader_on_connect(dbapi_connection: Any, _record: Any) -> None:
 def _reader_on_begin(conn: Connection) -> None:
     # Straight to the driver: through exec_driver_sql this costs as much as the read.
     conn.connection.driver_connection.execute("BEGIN")  # type: ignore[union-attr]
+
+
+class SqliteReadinessProbe(ReadinessProbe):
+    """Reads through the reader: a probe must never queue for (or take) the write lock."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    async def check(self) -> None:
+        with self._engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1 FROM alembic_version")
 
 
 class SqliteReadUnitOfWork(AccountsUnitOfWork, TodosUnitOfWork):

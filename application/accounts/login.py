@@ -35,7 +35,7 @@ class Login:
 
     async def execute(self, cmd: LoginCommand) -> TokenPair:
         key = f"{cmd.username.casefold()}|{cmd.client}"
-        retry_after = await self._throttle.retry_after(key)
+        retry_after = await self._throttle.begin_attempt(key)
         if retry_after is not None:
             raise TooManyLoginAttempts("too many failed logins; try again later", retry_after)
         user = None
@@ -45,7 +45,6 @@ class Login:
         if user is None:
             await self._hasher.verify_dummy(cmd.password)
         if user is None or not await self._hasher.verify(user.password_hash, cmd.password):
-            await self._throttle.record_failure(key)
             # One message for both cases: the answer must not reveal which accounts exist.
             raise InvalidCredentials("incorrect username or password")
         await self._throttle.reset(key)

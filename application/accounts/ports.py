@@ -116,14 +116,17 @@ class TokenService(abc.ABC):
 
 
 class LoginThrottle(abc.ABC):
-    """Counts failed logins per (username, client) within a window."""
+    """Counts password attempts per key (e.g. username and client) within a window.
+
+    An attempt counts from the moment it starts, atomically with the check, so a burst
+    of parallel guesses cannot all slip past the limit before any of them has failed.
+    """
 
     @abc.abstractmethod
-    async def retry_after(self, key: str) -> int | None:
-        """Seconds until the key may try again, or None when it is not blocked."""
+    async def begin_attempt(self, key: str) -> int | None:
+        """Count an attempt and return None; or, when the key is blocked, return the
+        seconds until it may try again (and count nothing)."""
 
     @abc.abstractmethod
-    async def record_failure(self, key: str) -> None: ...
-
-    @abc.abstractmethod
-    async def reset(self, key: str) -> None: ...
+    async def reset(self, key: str) -> None:
+        """The attempt succeeded: forget the key's count."""

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
 from application.accounts.dto import ChangePasswordCommand, UserView
-from application.accounts.ports import AccountsUnitOfWork, CommonPasswords, PasswordHasher
+from application.accounts.ports import (
+    AccountsUnitOfWork,
+    CommonPasswords,
+    LoginThrottle,
+    PasswordHasher,
+)
 from application.shared.actor import Actor
-from application.shared.paging import Page
+from application.shared.paging import Page, check_page
 from application.shared.ports import Clock
-from domain.accounts.errors import InvalidToken, UserNotFound, WrongCurrentPassword
+from domain.accounts.errors import (
+    InvalidToken,
+    TooManyLoginAttempts,
+    UserNotFound,
+    WrongCurrentPassword,
+)
 from domain.accounts.model import check_password_rules
 from domain.shared.errors import Forbidden
 
@@ -31,6 +41,7 @@ class ListUsers:
     async def execute(self, actor: Actor, limit: int, offset: int) -> Page[UserView]:
         if not actor.is_admin:
             raise Forbidden("only administrators may list users")
+        check_page(limit, offset)
         async with self._uow as uow:
             users, total = await uow.users.list(limit=limit, offset=offset)
         return Page([UserView.from_user(u) for u in users], total, limit, offset)
@@ -42,11 +53,13 @@ class ChangePassword:
         uow: AccountsUnitOfWork,
         hasher: PasswordHasher,
         common_passwords: CommonPasswords,
+        throttle: LoginThrottle,
         clock: Clock,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._common = common_passwords
+        self._throttle = throttle
         self._clock = clock
 
     async def execute(self, cmd: ChangePasswordCommand) -> None:
@@ -54,8 +67,14 @@ class ChangePassword:
             user = await uow.users.get(cmd.actor.user_id)
         if user is None:
             raise InvalidToken("the user of this token no longer exists")
+        # A stolen access token must not become an unlimited password oracle.
+        key = f"password-change|{user.id}"
+        retry_after = await self._throttle.begin_attempt(key)
+        if retry_after is not None:
+            raise TooManyLoginAttempts("too many wrong current passwords; try later", retry_after)
         if not await self._hasher.verify(user.password_hash, cmd.current_password):
             raise WrongCurrentPassword("current password is incorrect")
+        await self._throttle.reset(key)
         new = cmd.new_password
         check_password_rules(new, user.username, self._common.contains(new))
         new_hash = await self._hasher.hash(new)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from application.shared.actor import Actor
 from application.shared.ids import new_id
-from application.shared.paging import MAX_LIMIT, Page
+from application.shared.paging import Page, check_page
 from application.shared.ports import Clock
 from application.todos.dto import (
     CreateTodoCommand,
@@ -14,7 +14,6 @@ from application.todos.dto import (
     UpdateTodoCommand,
 )
 from application.todos.ports import TodoQuery, TodosUnitOfWork
-from domain.shared.errors import InvalidInput
 from domain.todos.errors import TodoNotFound
 from domain.todos.model import Todo
 
@@ -95,8 +94,7 @@ class ListTodos:
         self._uow = uow
 
     async def execute(self, q: ListTodosQuery) -> Page[TodoView]:
-        if not 1 <= q.limit <= MAX_LIMIT or q.offset < 0:
-            raise InvalidInput(f"limit must be 1-{MAX_LIMIT} and offset at least 0")
+        check_page(q.limit, q.offset)
         query = TodoQuery(q.actor.user_id, q.limit, q.offset, q.completed, q.sort, q.descending)
         async with self._uow as uow:
             todos, total = await uow.todos.list(query)

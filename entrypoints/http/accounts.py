@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from application.accounts.dto import ChangePasswordCommand, LoginCommand, RegisterCommand
-from application.shared.paging import MAX_LIMIT
+from application.shared.paging import MAX_LIMIT, MAX_OFFSET
 from entrypoints.http.accounts_schemas import (
     ChangePasswordBody,
     RefreshBody,
@@ -84,7 +84,7 @@ async def list_users(
     request: Request,
     response: Response,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[UserOut]:
     actor = await authenticated(request)
     page = await use_cases(request).list_users().execute(actor, limit, offset)
@@ -92,7 +92,7 @@ async def list_users(
     return [UserOut.of(user) for user in page.items]
 
 
-@router.get("/users/{user_id}", responses=responses(401, 404), openapi_extra=BEARER_AUTH)
+@router.get("/users/{user_id}", responses=responses(401, 404, 422), openapi_extra=BEARER_AUTH)
 async def get_user(
     user_id: Annotated[str, Path(pattern=r"^[\x20-\x7e]{1,64}$")], request: Request
 ) -> UserOut:

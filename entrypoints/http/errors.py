@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from adapters.sql.errors import STORAGE_UNAVAILABLE
 from domain.shared.errors import DomainError, ErrorKind, RateLimited
 from entrypoints.http.problems import problem_response
 
@@ -27,13 +27,6 @@ STATUS_BY_KIND = {
 
 BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
-# Errors that mean "the database cannot serve now", not "this request is wrong".
-STORAGE_UNAVAILABLE: tuple[type[Exception], ...] = (
-    sqlalchemy.exc.OperationalError,
-    sqlalchemy.exc.InterfaceError,
-    sqlalchemy.exc.TimeoutError,
-    ConnectionError,
-)
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -87,7 +80,7 @@ async def on_storage_unavailable(request: Request, exc: Exception) -> JSONRespon
 
 
 async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    # A bug on our side: log it with the request id, tell the client nothing internal.
+    # Last resort for errors outside RequestContextMiddleware (which handles the rest).
     log.exception("unhandled error", exc_info=exc)
     return problem_response(500, "internal_error", "an internal error occurred")
 

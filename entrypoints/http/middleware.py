@@ -15,6 +15,7 @@ from entrypoints.http.problems import problem_response
 from entrypoints.logging_setup import request_id_var
 
 access_log = logging.getLogger("caseworks.access")
+error_log = logging.getLogger("caseworks.http")
 _SAFE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._\-]{1,64}")
 
 
@@ -33,18 +34,26 @@ class RequestContextMiddleware:
         header = (b"x-request-id", request_id.encode())
         token = request_id_var.set(request_id)
         started = time.perf_counter()
-        status = 500
+        status, responded = 500, False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, responded
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, responded = message["status"], True
                 # A new list: the response object's own header list is left untouched.
                 message["headers"] = [*message.get("headers", ()), header]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # A bug on our side. Handled here, inside the request's context, so the log line
+            # and the problem+json answer both carry the request id; nothing internal leaks.
+            error_log.exception("unhandled error")
+            if scope["type"] != "http" or responded:
+                raise
+            answer = problem_response(500, "internal_error", "an internal error occurred")
+            await answer(scope, receive, send_with_id)
         finally:
             if self.log_requests:
                 access_log.info(

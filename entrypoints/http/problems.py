@@ -51,16 +51,17 @@ _DESCRIPTIONS = {
     415: "Unsupported content type",
     422: "Input that can never be valid",
     429: "Too many attempts; see Retry-After",
+    503: "The database is unavailable; see Retry-After",
 }
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for the error statuses a route can return."""
+    """OpenAPI `responses` for the error statuses a route can return (each route here
+    touches the database, so 503 is always among them)."""
     return {
         status: {
             "description": _DESCRIPTIONS[status],
-            "model": Problem,
             "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
-        for status in statuses
+        for status in sorted({*statuses, 503})
     }

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
-from application.shared.paging import MAX_LIMIT
+from application.shared.paging import MAX_LIMIT, MAX_OFFSET
 from application.todos.dto import (
     CreateTodoCommand,
     ListTodosQuery,
@@ -53,7 +53,7 @@ async def list_todos(
     request: Request,
     response: Response,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     completed: bool | None = None,
     sort: Sort = "created_at",
 ) -> list[TodoOut]:

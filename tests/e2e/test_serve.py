@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import httpx
@@ -100,3 +101,19 @@ def test_the_created_admin_can_list_users(
         alice = http.post("/login", json={"username": "alice", "password": PASSWORD}).json()
         forbidden = http.get("/users", headers={"Authorization": f"Bearer {alice['access_token']}"})
         assert forbidden.status_code == 403
+
+
+def test_memory_storage_refuses_several_workers(tmp_path: Path) -> None:
+    env = {**os.environ, "CASEWORKS_STORAGE": "memory", "CASEWORKS_SECRET_KEY": "k" * 40}
+    result = run_cli(["serve", "--workers", "2"], env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--workers 1" in result.stderr
+
+
+def test_production_refuses_a_missing_secret(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORKS_")}
+    env["CASEWORKS_ENV"] = "production"
+    result = run_cli(["serve"], env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "CASEWORKS_SECRET_KEY is required" in result.stderr
+    assert not (tmp_path / ".caseworks-secret").exists()

@@ -100,7 +100,7 @@ class Accounts:
 
     @property
     def change_password(self) -> ChangePassword:
-        return ChangePassword(self.uow(), self.hasher, self.common, self.clock)
+        return ChangePassword(self.uow(), self.hasher, self.common, self.throttle, self.clock)
 
     @property
     def get_current_user(self) -> GetCurrentUser:
