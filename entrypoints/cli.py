@@ -68,6 +68,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         log_config=None,  # keep our JSON logging
         access_log=False,  # ours never logs query strings
         proxy_headers=True,
+        server_header=False,  # do not advertise the server software
     )
     return 0
 
