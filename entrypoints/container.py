@@ -45,7 +45,8 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
 
-    # Storage, chosen by CASEWORKS_STORAGE. A new unit of work for every use-case call.
+    # Storage, chosen by `backend` (CASEWORKS_STORAGE and the database URL): memory,
+    # sqlite or postgresql. A new unit of work for every use-case call.
     memory_store = providers.Singleton(MemoryStore)
     engine = providers.Singleton(create_engine, config.database_url, config.db_pool_size)
     sqlite_write_gate = providers.Singleton(asyncio.Lock)
