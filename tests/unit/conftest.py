@@ -22,6 +22,7 @@ from application.accounts.settings import SessionPolicy
 from application.shared.actor import Actor
 from domain.accounts.model import Role
 from tests.support.clock import ManualClock
+from tests.unit.todo_helpers import Todos
 
 SECRET = "unit-test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery staple"
@@ -30,14 +31,19 @@ CLIENT = "203.0.113.7"
 
 @pytest.fixture
 def clock() -> ManualClock:
-    # Starts at the real time: PyJWT checks `exp`/`iat` against the wall clock (see
-    # test_sessions.py::test_access_token_expiry_follows_the_injected_clock).
+    # Starts at the real time, so tokens issued here look like tokens issued today.
     return ManualClock(datetime.now(UTC))
 
 
 @pytest.fixture
 def store() -> MemoryStore:
     return MemoryStore()
+
+
+@pytest.fixture
+def todos(store: MemoryStore, clock: ManualClock) -> Todos:
+    """The todo use cases on the in-memory store (tests/unit/todo_helpers.py)."""
+    return Todos(store, clock)
 
 
 @pytest.fixture

@@ -1,73 +1,16 @@
-from __future__ import annotations
+"""Create, get, change and delete todos."""
 
-from dataclasses import dataclass
+from __future__ import annotations
 
 import pytest
 
-from adapters.memory.store import MemoryStore
-from adapters.memory.uow import InMemoryUnitOfWork
 from application.shared.actor import Actor
-from application.shared.paging import Page
 from application.todos.dto import (
-    CreateTodoCommand,
-    ListTodosQuery,
     ReplaceTodoCommand,
-    TodoView,
     UpdateTodoCommand,
 )
-from application.todos.ports import TodoSortField
-from application.todos.use_cases import (
-    ChangeTodo,
-    CreateTodo,
-    DeleteAllTodos,
-    DeleteTodo,
-    GetTodo,
-    ListTodos,
-)
-from domain.accounts.model import Role
-from domain.shared.errors import InvalidInput
 from domain.todos.errors import InvalidTask, TodoNotFound
-from tests.support.clock import ManualClock
-
-ALICE = Actor("alice-id", Role.USER, "alice-session")
-BOB = Actor("bob-id", Role.USER, "bob-session")
-ADMIN = Actor("admin-id", Role.ADMIN, "admin-session")
-
-
-@dataclass
-class Todos:
-    store: MemoryStore
-    clock: ManualClock
-
-    def uow(self) -> InMemoryUnitOfWork:
-        return InMemoryUnitOfWork(self.store)
-
-    async def create(
-        self, actor: Actor, task: str, completed: bool = False, order: int | None = None
-    ) -> TodoView:
-        command = CreateTodoCommand(actor, task, completed, order)
-        return await CreateTodo(self.uow(), self.clock).execute(command)
-
-    async def get(self, actor: Actor, todo_id: str) -> TodoView:
-        return await GetTodo(self.uow()).execute(actor, todo_id)
-
-    async def change(self, cmd: UpdateTodoCommand | ReplaceTodoCommand) -> TodoView:
-        return await ChangeTodo(self.uow(), self.clock).execute(cmd)
-
-    async def delete(self, actor: Actor, todo_id: str) -> None:
-        await DeleteTodo(self.uow()).execute(actor, todo_id)
-
-    async def delete_all(self, actor: Actor) -> int:
-        return await DeleteAllTodos(self.uow()).execute(actor)
-
-    async def list(self, actor: Actor, limit: int = 50, **options: object) -> Page[TodoView]:
-        return await ListTodos(self.uow()).execute(ListTodosQuery(actor, limit, **options))  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def todos(store: MemoryStore, clock: ManualClock) -> Todos:
-    return Todos(store, clock)
-
+from tests.unit.todo_helpers import ADMIN, ALICE, BOB, Todos
 
 # --- CreateTodo -------------------------------------------------------------------------
 
@@ -251,113 +194,3 @@ async def test_delete_all_deletes_only_the_callers_todos(todos: Todos) -> None:
     assert (await todos.list(ALICE)).total == 0
     assert await todos.get(BOB, bobs.id) == bobs
     assert await todos.delete_all(ALICE) == 0
-
-
-# --- ListTodos --------------------------------------------------------------------------
-
-
-async def make_list(todos: Todos) -> dict[str, TodoView]:
-    """Four of Alice's todos created a second apart, and one of Bob's."""
-    made = {}
-    for task, completed, order in [
-        ("cherry", False, 2),
-        ("apple", True, None),
-        ("banana", False, 1),
-        ("date", True, 3),
-    ]:
-        todos.clock.advance(seconds=1)
-        made[task] = await todos.create(ALICE, task, completed, order)
-    await todos.create(BOB, "bob's own")
-    return made
-
-
-def tasks(page: Page[TodoView]) -> list[str]:
-    return [t.task for t in page.items]
-
-
-async def test_list_shows_only_the_callers_todos_oldest_first(todos: Todos) -> None:
-    await make_list(todos)
-
-    page = await todos.list(ALICE)
-
-    assert tasks(page) == ["cherry", "apple", "banana", "date"]
-    assert page.total == 4
-
-
-@pytest.mark.parametrize(
-    ("completed", "expected"), [(True, ["apple", "date"]), (False, ["cherry", "banana"])]
-)
-async def test_list_filters_by_completed(
-    todos: Todos, completed: bool, expected: list[str]
-) -> None:
-    await make_list(todos)
-
-    page = await todos.list(ALICE, completed=completed)
-
-    assert tasks(page) == expected
-    assert page.total == 2
-
-
-@pytest.mark.parametrize(
-    ("sort", "descending", "expected"),
-    [
-        (TodoSortField.CREATED_AT, False, ["cherry", "apple", "banana", "date"]),
-        (TodoSortField.CREATED_AT, True, ["date", "banana", "apple", "cherry"]),
-        (TodoSortField.TASK, False, ["apple", "banana", "cherry", "date"]),
-        (TodoSortField.TASK, True, ["date", "cherry", "banana", "apple"]),
-        (TodoSortField.ORDER, False, ["banana", "cherry", "date", "apple"]),
-        (TodoSortField.ORDER, True, ["date", "cherry", "banana", "apple"]),
-    ],
-)
-async def test_list_sorts_with_nulls_last(
-    todos: Todos, sort: TodoSortField, descending: bool, expected: list[str]
-) -> None:
-    await make_list(todos)
-
-    page = await todos.list(ALICE, sort=sort, descending=descending)
-
-    assert tasks(page) == expected
-
-
-async def test_list_breaks_ties_by_id(todos: Todos) -> None:
-    made = [await todos.create(ALICE, "same", order=1) for _ in range(4)]
-
-    ascending = await todos.list(ALICE, sort=TodoSortField.ORDER)
-    descending = await todos.list(ALICE, sort=TodoSortField.TASK, descending=True)
-
-    by_id = sorted(t.id for t in made)
-    assert [t.id for t in ascending.items] == by_id
-    assert [t.id for t in descending.items] == by_id
-
-
-async def test_list_pages_report_total_and_next_offset(todos: Todos) -> None:
-    await make_list(todos)
-
-    first = await todos.list(ALICE, limit=3)
-    last = await todos.list(ALICE, limit=3, offset=3)
-    beyond = await todos.list(ALICE, limit=3, offset=10)
-
-    assert (tasks(first), first.total, first.next_offset) == (["cherry", "apple", "banana"], 4, 3)
-    assert (tasks(last), last.total, last.next_offset) == (["date"], 4, None)
-    assert (tasks(beyond), beyond.total, beyond.next_offset) == ([], 4, None)
-
-
-async def test_list_paging_counts_the_filtered_total(todos: Todos) -> None:
-    await make_list(todos)
-
-    page = await todos.list(ALICE, limit=1, completed=True)
-
-    assert (tasks(page), page.total, page.next_offset) == (["apple"], 2, 1)
-
-
-@pytest.mark.parametrize(("limit", "offset"), [(0, 0), (201, 0), (-1, 0), (10, -1)])
-async def test_list_refuses_bad_paging(todos: Todos, limit: int, offset: int) -> None:
-    with pytest.raises(InvalidInput):
-        await todos.list(ALICE, limit=limit, offset=offset)
-
-
-async def test_list_accepts_the_limit_bounds(todos: Todos) -> None:
-    await make_list(todos)
-
-    assert (await todos.list(ALICE, limit=1)).items
-    assert (await todos.list(ALICE, limit=200)).total == 4
