@@ -13,11 +13,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from adapters.sql.accounts import SqlSessionRepository, SqlUserRepository
-from adapters.sql.todos import SqlTodoRepository
-from application.accounts.ports import AccountsUnitOfWork
+from adapters.sql.uow import SqlRepositories
 from application.shared.ports import ReadinessProbe
-from application.todos.ports import TodosUnitOfWork
 
 # A reader should never wait; if it must (WAL recovery), it gives up quickly.
 READER_BUSY_TIMEOUT_MS = 1000
@@ -64,7 +61,7 @@ class SqliteReadinessProbe(ReadinessProbe):
             connection.exec_driver_sql("SELECT 1 FROM alembic_version")
 
 
-class SqliteReadUnitOfWork(AccountsUnitOfWork, TodosUnitOfWork):
+class SqliteReadUnitOfWork(SqlRepositories):
     """One snapshot read; committing is refused because nothing may be written."""
 
     def __init__(self, engine: Engine) -> None:
@@ -75,10 +72,7 @@ class SqliteReadUnitOfWork(AccountsUnitOfWork, TodosUnitOfWork):
         connection = self._engine.connect()
         connection.begin()
         self._connection = connection
-        executor: Any = InlineConnection(connection)
-        self.users = SqlUserRepository(executor)
-        self.sessions = SqlSessionRepository(executor)
-        self.todos = SqlTodoRepository(executor)
+        self._bind(InlineConnection(connection))
 
     async def commit(self) -> None:
         raise RuntimeError("a read-only unit of work cannot commit")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -10,7 +11,17 @@ from application.accounts.ports import AccountsUnitOfWork
 from application.todos.ports import TodosUnitOfWork
 
 
-class SqlUnitOfWork(AccountsUnitOfWork, TodosUnitOfWork):
+class SqlRepositories(AccountsUnitOfWork, TodosUnitOfWork):
+    """Both contexts' SQL repositories, bound to one connection per transaction."""
+
+    def _bind(self, connection: Any) -> None:
+        """`connection`: an AsyncConnection, or anything with the same `execute`."""
+        self.users = SqlUserRepository(connection)
+        self.sessions = SqlSessionRepository(connection)
+        self.todos = SqlTodoRepository(connection)
+
+
+class SqlUnitOfWork(SqlRepositories):
     """One connection and one transaction per `async with`; never shared between calls."""
 
     def __init__(
@@ -44,9 +55,7 @@ class SqlUnitOfWork(AccountsUnitOfWork, TodosUnitOfWork):
             self._release_gate()
             raise
         self._connection = connection
-        self.users = SqlUserRepository(connection)
-        self.sessions = SqlSessionRepository(connection)
-        self.todos = SqlTodoRepository(connection)
+        self._bind(connection)
 
     async def commit(self) -> None:
         assert self._connection is not None, "commit outside a unit of work"

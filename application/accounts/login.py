@@ -34,14 +34,15 @@ class Login:
         self._policy = policy
 
     async def execute(self, cmd: LoginCommand) -> TokenPair:
-        key = f"{cmd.username.casefold()}|{cmd.client}"
+        name = Username.canonical_form(cmd.username)
+        key = f"{name}|{cmd.client}"
         retry_after = await self._throttle.begin_attempt(key)
         if retry_after is not None:
             raise TooManyLoginAttempts("too many failed logins; try again later", retry_after)
         user = None
         if Username.is_valid(cmd.username):  # no other name can exist: skip the lookup
             async with self._uow as uow:
-                user = await uow.users.get_by_username(cmd.username.casefold())
+                user = await uow.users.get_by_username(name)
         if user is None:
             await self._hasher.verify_dummy(cmd.password)
         if user is None or not await self._hasher.verify(user.password_hash, cmd.password):

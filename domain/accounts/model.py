@@ -35,10 +35,14 @@ class Username:
     def is_valid(value: str) -> bool:
         return _USERNAME.fullmatch(value) is not None
 
+    @staticmethod
+    def canonical_form(value: str) -> str:
+        """Uniqueness ignores case: 'Alice' and 'alice' are one account."""
+        return value.casefold()
+
     @property
     def canonical(self) -> str:
-        """Uniqueness ignores case: 'Alice' and 'alice' are one account."""
-        return self.value.casefold()
+        return self.canonical_form(self.value)
 
 
 def validate_email(email: str | None) -> str | None:

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 
 from adapters.sql.errors import STORAGE_UNAVAILABLE
 from domain.shared.errors import DomainError, ErrorKind, RateLimited
-from entrypoints.http.problems import problem_response
+from entrypoints.http.problems import internal_error_response, problem_response
 
 log = logging.getLogger("caseworks.http")
 
@@ -26,7 +26,6 @@ STATUS_BY_KIND = {
 }
 
 BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
-
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -82,7 +81,7 @@ async def on_storage_unavailable(request: Request, exc: Exception) -> JSONRespon
 async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # Last resort for errors outside RequestContextMiddleware (which handles the rest).
     log.exception("unhandled error", exc_info=exc)
-    return problem_response(500, "internal_error", "an internal error occurred")
+    return internal_error_response()
 
 
 def _public(error: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import time
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from entrypoints.http.problems import problem_response
+from entrypoints.http.problems import internal_error_response, problem_response
 from entrypoints.logging_setup import request_id_var
 
 access_log = logging.getLogger("caseworks.access")
@@ -52,8 +52,7 @@ class RequestContextMiddleware:
             error_log.exception("unhandled error")
             if scope["type"] != "http" or responded:
                 raise
-            answer = problem_response(500, "internal_error", "an internal error occurred")
-            await answer(scope, receive, send_with_id)
+            await internal_error_response()(scope, receive, send_with_id)
         finally:
             if self.log_requests:
                 access_log.info(

@@ -41,6 +41,11 @@ def problem_response(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
+def internal_error_response() -> JSONResponse:
+    """A bug on our side: the same answer wherever it is caught, nothing internal in it."""
+    return problem_response(500, "internal_error", "an internal error occurred")
+
+
 _DESCRIPTIONS = {
     400: "Malformed request (e.g. a body that is not valid JSON)",
     401: "Missing, invalid, expired or revoked credentials",

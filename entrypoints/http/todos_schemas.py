@@ -20,12 +20,8 @@ class TodoCreate(StrictBody):
     order: Order | None = None
 
 
-class TodoReplace(StrictBody):
-    """A full replace: fields left out take their defaults."""
-
-    task: Task
-    completed: bool = False
-    order: Order | None = None
+class TodoReplace(TodoCreate):
+    """A full replace takes what a create takes: fields left out take their defaults."""
 
 
 class TodoPatch(StrictBody):
