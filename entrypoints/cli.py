@@ -16,6 +16,7 @@ from application.accounts.dto import RegisterCommand, UserView
 from domain.accounts.model import Role
 from domain.shared.errors import DomainError
 from entrypoints.container import build_container, close_resources, migrate_database
+from entrypoints.http.server import HeadLimitedHttpToolsProtocol
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import ConfigurationError, Settings, resolve_secret_key
 
@@ -67,8 +68,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=args.workers,
         log_config=None,  # keep our JSON logging
         access_log=False,  # ours never logs query strings
-        proxy_headers=True,
+        # X-Forwarded-For/-Proto are believed only from the proxies named in settings: a
+        # client otherwise picks its own address, and with it a fresh login throttle key.
+        # The explicit list, even empty, stops uvicorn reading FORWARDED_ALLOW_IPS.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies),
         server_header=False,  # do not advertise the server software
+        # llhttp has no header size limit: ours refuses big heads (431); h11 gets the same.
+        http=HeadLimitedHttpToolsProtocol,
+        h11_max_incomplete_event_size=settings.max_header_bytes,
     )
     return 0
 

@@ -7,6 +7,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -14,6 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 log = logging.getLogger(__name__)
 
 MIN_SECRET_BYTES = 32
+DEVELOPMENT_HOSTS = ["localhost", "127.0.0.1", "::1"]
 
 
 class ConfigurationError(RuntimeError):
@@ -38,15 +40,28 @@ class Settings(BaseSettings):
     hash_concurrency: int = Field(2, ge=1, le=64)
     login_max_failures: int = Field(5, ge=1)
     login_window_seconds: int = Field(900, ge=1)
+    login_account_max_failures: int = Field(20, ge=1)
     cors_origins: Annotated[list[str], NoDecode] = []
+    # Absolute URLs (Location, `url`, Link) are built from this, never from the Host header.
+    public_url: str | None = Field(None, pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$")
+    # Requests for any other Host are refused (400); `*` allows any. Unset: the host of
+    # public_url in production, local names in development.
+    allowed_hosts: Annotated[list[str], NoDecode] = []
+    # Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed; none by default.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    max_header_bytes: int = Field(32 * 1024, ge=4096, le=1024 * 1024)
+    # The first administrator, created at start-up when there is none yet (any storage).
+    admin_username: str | None = None
+    admin_password: SecretStr | None = None
+    admin_password_file: Path | None = None
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     db_pool_size: int = Field(10, ge=1, le=200)
     log_level: str = "INFO"
     access_log: bool = True
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "allowed_hosts", "trusted_proxies", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
@@ -60,6 +75,43 @@ class Settings(BaseSettings):
     @property
     def uses_embedded_database(self) -> bool:
         return self.backend == "sqlite"
+
+
+def resolve_allowed_hosts(settings: Settings) -> list[str]:
+    """The Host names served: as configured, else the public URL's, else (development
+    only) local names. Production refuses to guess."""
+    if settings.allowed_hosts:
+        return [host.lower() for host in settings.allowed_hosts]
+    if settings.public_url:
+        return [(urlsplit(settings.public_url).hostname or "").lower()]
+    if settings.env == "production":
+        raise ConfigurationError(
+            "set CASEWORKS_PUBLIC_URL (or CASEWORKS_ALLOWED_HOSTS) in production: absolute "
+            "URLs and accepted Host headers must come from configuration"
+        )
+    return DEVELOPMENT_HOSTS
+
+
+def resolve_admin_password(settings: Settings) -> str | None:
+    """The first admin's password, from CASEWORKS_ADMIN_PASSWORD or _PASSWORD_FILE."""
+    given = [settings.admin_password is not None, settings.admin_password_file is not None]
+    if settings.admin_username is None:
+        if any(given):
+            raise ConfigurationError("CASEWORKS_ADMIN_PASSWORD needs CASEWORKS_ADMIN_USERNAME")
+        return None
+    if given.count(True) != 1:
+        raise ConfigurationError(
+            "CASEWORKS_ADMIN_USERNAME needs exactly one of CASEWORKS_ADMIN_PASSWORD "
+            "and CASEWORKS_ADMIN_PASSWORD_FILE"
+        )
+    if settings.admin_password is not None:
+        return settings.admin_password.get_secret_value()
+    assert settings.admin_password_file is not None
+    try:
+        text = settings.admin_password_file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read CASEWORKS_ADMIN_PASSWORD_FILE: {exc}") from None
+    return text.rstrip("\r\n")
 
 
 def resolve_secret_key(settings: Settings) -> str:

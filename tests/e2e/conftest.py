@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,8 @@ STARTUP_TIMEOUT = 20.0
 class Server:
     base_url: str
     stderr_path: Path
+    pid: int  # the `caseworks serve` process (with --workers N, the supervisor)
+    port: int
 
     def log_lines(self) -> list[str]:
         text = self.stderr_path.read_text(encoding="utf-8", errors="replace")
@@ -62,20 +65,24 @@ def run_cli(
 
 @pytest.fixture
 def server(tmp_path: Path, server_env: dict[str, str]) -> Iterator[Server]:
+    with running_server(server_env, tmp_path) as running:
+        yield running
+
+
+@contextmanager
+def running_server(env: dict[str, str], cwd: Path, *args: str) -> Iterator[Server]:
+    """`caseworks serve` with this environment, for tests that need other settings."""
     port = free_port()
-    stderr_path = tmp_path / "stderr.log"
+    stderr_path = cwd / f"stderr-{port}.log"
     with stderr_path.open("wb") as stderr:
+        command = [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port), *args]
         process = subprocess.Popen(
-            [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port)],
-            env=server_env,
-            cwd=tmp_path,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
+            command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr
         )
         try:
             base_url = f"http://127.0.0.1:{port}"
             _wait_until_ready(base_url, process, stderr_path)
-            yield Server(base_url, stderr_path)
+            yield Server(base_url, stderr_path, process.pid, port)
         finally:
             process.terminate()
             try:
