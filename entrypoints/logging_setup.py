@@ -9,6 +9,22 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+# Third-party loggers that print what passes through them. They never go below these
+# floors, whatever the configured level: no level may log credentials, hashes or tokens.
+DRIVER_LOG_FLOORS = {
+    # Every statement with its parameters at DEBUG: password hashes, e-mails, refresh-token
+    # digests. SQLAlchemy's hide_parameters does not reach the driver's own logger.
+    "aiosqlite": logging.WARNING,
+    "asyncpg": logging.WARNING,  # the other driver, held alike
+    "sqlalchemy.engine": logging.WARNING,  # result rows at DEBUG (SQLAlchemy's own default)
+    "sqlalchemy.pool": logging.WARNING,
+    # uvicorn hands "uvicorn.error" to websockets, which logs frames (payloads) at DEBUG,
+    # and below DEBUG (TRACE) uvicorn adds "uvicorn.asgi": every scope, query string included.
+    "uvicorn.error": logging.INFO,  # start-up, shutdown and errors are INFO and above
+    "uvicorn.asgi": logging.WARNING,
+    "websockets": logging.WARNING,
+}
+
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
@@ -40,6 +56,8 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    for name, floor in DRIVER_LOG_FLOORS.items():
+        logging.getLogger(name).setLevel(max(floor, root.level))
     # uvicorn's own access log prints raw paths and query strings; ours is below.
     logging.getLogger("uvicorn.access").disabled = True
     for name in ("uvicorn", "uvicorn.error"):
