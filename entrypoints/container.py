@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from dependency_injector import containers, providers
@@ -10,7 +11,7 @@ from dependency_injector import containers, providers
 from adapters.clock import SystemClock
 from adapters.memory.readiness import InMemoryReadinessProbe
 from adapters.memory.store import MemoryStore
-from adapters.memory.throttle import InMemoryLoginThrottle
+from adapters.memory.throttle import InMemoryKnownClients, InMemoryLoginThrottle
 from adapters.memory.uow import InMemoryUnitOfWork
 from adapters.security.argon2_hasher import Argon2PasswordHasher
 from adapters.security.common_passwords import FileCommonPasswords
@@ -25,8 +26,9 @@ from adapters.sql.sqlite_reads import (
 )
 from adapters.sql.uow import SqlUnitOfWork
 from application.accounts.login import Login
+from application.accounts.login_limits import LoginLimits
 from application.accounts.profile import ChangePassword, GetCurrentUser, GetUser, ListUsers
-from application.accounts.registration import RegisterUser
+from application.accounts.registration import CreateFirstAdmin, RegisterUser
 from application.accounts.sessions import Authenticate, Logout, RefreshTokens
 from application.accounts.settings import SessionPolicy
 from application.todos.use_cases import (
@@ -37,7 +39,16 @@ from application.todos.use_cases import (
     GetTodo,
     ListTodos,
 )
-from entrypoints.settings import Settings, resolve_secret_key
+from domain.shared.errors import DomainError
+from entrypoints.settings import (
+    ConfigurationError,
+    Settings,
+    resolve_admin_password,
+    resolve_allowed_hosts,
+    resolve_secret_key,
+)
+
+log = logging.getLogger("caseworks.container")
 
 
 class Container(containers.DeclarativeContainer):
@@ -90,11 +101,20 @@ class Container(containers.DeclarativeContainer):
     login_throttle = providers.Singleton(
         InMemoryLoginThrottle, clock, config.login_max_failures, config.login_window_seconds
     )
+    account_throttle = providers.Singleton(
+        InMemoryLoginThrottle,
+        clock,
+        config.login_account_max_failures,
+        config.login_window_seconds,
+    )
+    known_clients = providers.Singleton(InMemoryKnownClients, clock, config.refresh_token_days)
+    login_limits = providers.Singleton(LoginLimits, login_throttle, account_throttle, known_clients)
     session_policy = providers.Singleton(SessionPolicy, config.refresh_token_days)
 
     # Accounts
     register_user = providers.Factory(RegisterUser, uow, hasher, common_passwords, clock)
-    login = providers.Factory(Login, uow, hasher, tokens, login_throttle, clock, session_policy)
+    create_first_admin = providers.Factory(CreateFirstAdmin, uow, register_user)
+    login = providers.Factory(Login, uow, hasher, tokens, login_limits, clock, session_policy)
     authenticate = providers.Factory(Authenticate, read_uow, tokens, clock)
     refresh_tokens = providers.Factory(RefreshTokens, uow, tokens, clock)
     logout = providers.Factory(Logout, uow, clock)
@@ -117,9 +137,12 @@ class Container(containers.DeclarativeContainer):
 def build_container(settings: Settings, **overrides: Any) -> Container:
     """A container configured from settings; `overrides` replace single config values."""
     container = Container()
-    values = settings.model_dump(mode="json", exclude={"secret_key"})
+    secrets = {"secret_key", "admin_password", "admin_password_file"}
+    values = settings.model_dump(mode="json", exclude=secrets)
     values["secret_key"] = resolve_secret_key(settings)
+    values["admin_password"] = resolve_admin_password(settings)
     values["backend"] = settings.backend
+    values["allowed_hosts"] = resolve_allowed_hosts(settings)
     values.update(overrides)
     container.config.from_dict(values)
     return container
@@ -134,6 +157,22 @@ async def close_resources(container: Container) -> None:
         container.sqlite_reader().dispose()
     if backend == "postgresql":
         await container.reader_engine().dispose()
+
+
+async def create_configured_admin(container: Container) -> None:
+    """CASEWORKS_ADMIN_USERNAME/_PASSWORD: the first admin, on any storage (memory too),
+    made at start-up when there is no admin yet. A password that breaks the rules stops
+    the start, naming the rule."""
+    username = container.config.admin_username()
+    if username is None:
+        return
+    password = container.config.admin_password()
+    try:
+        user = await container.create_first_admin().execute(username, password)
+    except DomainError as exc:
+        raise ConfigurationError(f"cannot create the admin {username!r}: {exc.detail}") from None
+    if user is not None:
+        log.info("created the first admin", extra={"username": user.username})
 
 
 async def migrate_database(database_url: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from adapters.memory.store import Journal, MemoryStore, clone, restore
 from application.accounts.ports import SessionRepository, UserRepository
 from domain.accounts.errors import UsernameTaken
-from domain.accounts.model import LoginSession, RefreshToken, User
+from domain.accounts.model import LoginSession, RefreshToken, Role, User
 
 
 class InMemoryUserRepository(UserRepository):
@@ -33,6 +33,9 @@ class InMemoryUserRepository(UserRepository):
     async def list(self, limit: int, offset: int) -> tuple[Sequence[User], int]:
         users = sorted(self._store.users.values(), key=lambda u: (u.created_at, u.id))
         return [clone(u) for u in users[offset : offset + limit]], len(users)
+
+    async def any_with_role(self, role: Role) -> bool:
+        return any(user.role is role for user in self._store.users.values())
 
     async def update_password_hash(self, user_id: str, password_hash: str) -> None:
         user = self._store.users.get(user_id)

@@ -5,7 +5,7 @@ import math
 from collections import deque
 from datetime import datetime, timedelta
 
-from application.accounts.ports import LoginThrottle
+from application.accounts.ports import KnownClients, LoginThrottle
 from application.shared.ports import Clock
 
 MAX_KEYS = 100_000
@@ -52,3 +52,23 @@ class InMemoryLoginThrottle(LoginThrottle):
             del self._attempts[key]
         while len(self._attempts) > MAX_KEYS:
             del self._attempts[next(iter(self._attempts))]
+
+
+class InMemoryKnownClients(KnownClients):
+    """(account, client) pairs that logged in successfully, each forgotten after `days`.
+    At most MAX_KEYS pairs, the oldest going first, for one process (like the throttle)."""
+
+    def __init__(self, clock: Clock, days: int = 14) -> None:
+        self._clock = clock
+        self._ttl = timedelta(days=days)
+        self._seen: dict[tuple[str, str], datetime] = {}
+
+    async def remember(self, account: str, client: str) -> None:
+        self._seen.pop((account, client), None)
+        self._seen[(account, client)] = self._clock.now()  # re-inserted: oldest-first
+        while len(self._seen) > MAX_KEYS:
+            del self._seen[next(iter(self._seen))]
+
+    async def knows(self, account: str, client: str) -> bool:
+        seen = self._seen.get((account, client))
+        return seen is not None and self._clock.now() - seen < self._ttl

@@ -38,11 +38,20 @@ class InMemoryTodoRepository(TodoRepository):
         del owned[todo_id]
         return True
 
-    async def delete_all(self, owner_id: str) -> int:
-        owned = self._store.todos_by_owner.pop(owner_id, {})
-        if owned:
-            self._journal.record(lambda: self._store.todos_by_owner.__setitem__(owner_id, owned))
-        return len(owned)
+    async def delete_all(self, owner_id: str, completed: bool | None = None) -> int:
+        if completed is not None:
+            owned = self._owned(owner_id)
+            doomed = [t.id for t in owned.values() if t.completed == completed]
+            for todo_id in doomed:
+                self._journal.record(restore(owned, todo_id))
+                del owned[todo_id]
+            return len(doomed)
+        everything = self._store.todos_by_owner.pop(owner_id, {})
+        if everything:
+            self._journal.record(
+                lambda: self._store.todos_by_owner.__setitem__(owner_id, everything)
+            )
+        return len(everything)
 
     async def list(self, query: TodoQuery) -> tuple[Sequence[Todo], int]:
         todos = [
@@ -50,7 +59,8 @@ class InMemoryTodoRepository(TodoRepository):
             for t in self._owned(query.owner_id).values()
             if query.completed is None or t.completed == query.completed
         ]
-        todos.sort(key=lambda t: t.id)  # the tie-breaker, kept by the stable sorts below
+        # The tie-breakers (creation time, then id), kept by the stable sorts below.
+        todos.sort(key=lambda t: (t.created_at, t.id))
         key = _SORT_KEYS[query.sort]
         present = [t for t in todos if key(t) is not None]
         present.sort(key=key, reverse=query.descending)

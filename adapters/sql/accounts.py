@@ -67,6 +67,10 @@ class SqlUserRepository(UserRepository):
         query = update(users).where(users.c.id == user_id)
         await self._db.execute(query.values(password_hash=password_hash))
 
+    async def any_with_role(self, role: Role) -> bool:
+        query = select(users.c.id).where(users.c.role == role.value).limit(1)
+        return (await self._db.execute(query)).first() is not None
+
 
 class SqlSessionRepository(SessionRepository):
     def __init__(self, connection: AsyncConnection) -> None:

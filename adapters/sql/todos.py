@@ -77,8 +77,11 @@ class SqlTodoRepository(TodoRepository):
         query = delete(todos).where(todos.c.id == todo_id, todos.c.owner_id == owner_id)
         return (await self._db.execute(query)).rowcount > 0
 
-    async def delete_all(self, owner_id: str) -> int:
-        return (await self._db.execute(delete(todos).where(todos.c.owner_id == owner_id))).rowcount
+    async def delete_all(self, owner_id: str, completed: bool | None = None) -> int:
+        query = delete(todos).where(todos.c.owner_id == owner_id)
+        if completed is not None:
+            query = query.where(todos.c.completed == completed)
+        return (await self._db.execute(query)).rowcount
 
     async def list(self, query: TodoQuery) -> tuple[Sequence[Todo], int]:
         where = [todos.c.owner_id == query.owner_id]
@@ -89,7 +92,7 @@ class SqlTodoRepository(TodoRepository):
         page = (
             select(todos)
             .where(*where)
-            .order_by(key.nulls_last(), todos.c.id)
+            .order_by(key.nulls_last(), todos.c.created_at, todos.c.id)
             .limit(query.limit)
             .offset(query.offset)
         )

@@ -3,16 +3,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from application.accounts.dto import LoginCommand, TokenPair
-from application.accounts.ports import (
-    AccountsUnitOfWork,
-    LoginThrottle,
-    PasswordHasher,
-    TokenService,
-)
+from application.accounts.login_limits import LoginLimits
+from application.accounts.ports import AccountsUnitOfWork, PasswordHasher, TokenService
 from application.accounts.settings import SessionPolicy
 from application.shared.ids import new_id
 from application.shared.ports import Clock
-from domain.accounts.errors import InvalidCredentials, TooManyLoginAttempts
+from domain.accounts.errors import InvalidCredentials
 from domain.accounts.model import LoginSession, RefreshToken, User, Username
 
 
@@ -22,23 +18,20 @@ class Login:
         uow: AccountsUnitOfWork,
         hasher: PasswordHasher,
         tokens: TokenService,
-        throttle: LoginThrottle,
+        limits: LoginLimits,
         clock: Clock,
         policy: SessionPolicy,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._tokens = tokens
-        self._throttle = throttle
+        self._limits = limits
         self._clock = clock
         self._policy = policy
 
     async def execute(self, cmd: LoginCommand) -> TokenPair:
         name = Username.canonical_form(cmd.username)
-        key = f"{name}|{cmd.client}"
-        retry_after = await self._throttle.begin_attempt(key)
-        if retry_after is not None:
-            raise TooManyLoginAttempts("too many failed logins; try again later", retry_after)
+        await self._limits.begin_attempt(name, cmd.client)
         user = None
         if Username.is_valid(cmd.username):  # no other name can exist: skip the lookup
             async with self._uow as uow:
@@ -48,7 +41,7 @@ class Login:
         if user is None or not await self._hasher.verify(user.password_hash, cmd.password):
             # One message for both cases: the answer must not reveal which accounts exist.
             raise InvalidCredentials("incorrect username or password")
-        await self._throttle.reset(key)
+        await self._limits.succeeded(name, cmd.client)
         return await self._open_session(user, cmd.password)
 
     async def _open_session(self, user: User, password: str) -> TokenPair:

@@ -29,6 +29,9 @@ class UserRepository(abc.ABC):
     @abc.abstractmethod
     async def update_password_hash(self, user_id: str, password_hash: str) -> None: ...
 
+    @abc.abstractmethod
+    async def any_with_role(self, role: Role) -> bool: ...
+
 
 class SessionRepository(abc.ABC):
     """Login sessions and the refresh tokens issued in them (stored as hashes only)."""
@@ -130,3 +133,13 @@ class LoginThrottle(abc.ABC):
     @abc.abstractmethod
     async def reset(self, key: str) -> None:
         """The attempt succeeded: forget the key's count."""
+
+
+class KnownClients(abc.ABC):
+    """Client addresses that have logged in to an account successfully (for a while)."""
+
+    @abc.abstractmethod
+    async def remember(self, account: str, client: str) -> None: ...
+
+    @abc.abstractmethod
+    async def knows(self, account: str, client: str) -> bool: ...

@@ -5,7 +5,7 @@ from application.accounts.ports import AccountsUnitOfWork, CommonPasswords, Pass
 from application.shared.ids import new_id
 from application.shared.ports import Clock
 from domain.accounts.errors import UsernameTaken
-from domain.accounts.model import User, Username, check_password_rules, validate_email
+from domain.accounts.model import Role, User, Username, check_password_rules, validate_email
 
 
 class RegisterUser:
@@ -40,3 +40,32 @@ class RegisterUser:
 
 def _taken(username: Username) -> UsernameTaken:
     return UsernameTaken(f"username {username.value!r} is taken")
+
+
+class CreateFirstAdmin:
+    """At start-up: make this account an administrator, unless there is one already.
+
+    Several workers may start at once; the one that loses the race on the username finds
+    the winner's admin and is content. A taken username without any admin is an error.
+    """
+
+    def __init__(self, uow: AccountsUnitOfWork, register: RegisterUser) -> None:
+        self._uow = uow
+        self._register = register
+
+    async def execute(self, username: str, password: str) -> UserView | None:
+        """The new admin, or None when there already was one."""
+        if await self._admin_exists():
+            return None
+        try:
+            return await self._register.execute(
+                RegisterCommand(username, password, role=Role.ADMIN)
+            )
+        except UsernameTaken:
+            if await self._admin_exists():
+                return None
+            raise
+
+    async def _admin_exists(self) -> bool:
+        async with self._uow as uow:
+            return await uow.users.any_with_role(Role.ADMIN)

@@ -17,7 +17,8 @@ class TodoSortField(Enum):
 
 @dataclass(frozen=True, slots=True)
 class TodoQuery:
-    """Which of one owner's todos, in what order. Nulls sort last; ties break by id."""
+    """Which of one owner's todos, in what order. Nulls sort last; ties break by creation
+    time, then id."""
 
     owner_id: str
     limit: int
@@ -48,7 +49,8 @@ class TodoRepository(abc.ABC):
     async def delete(self, owner_id: str, todo_id: str) -> bool: ...
 
     @abc.abstractmethod
-    async def delete_all(self, owner_id: str) -> int: ...
+    async def delete_all(self, owner_id: str, completed: bool | None = None) -> int:
+        """Delete the owner's todos (only those with this `completed`, when given)."""
 
     @abc.abstractmethod
     async def list(self, query: TodoQuery) -> tuple[Sequence[Todo], int]:

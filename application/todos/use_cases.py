@@ -82,9 +82,10 @@ class DeleteAllTodos:
     def __init__(self, uow: TodosUnitOfWork) -> None:
         self._uow = uow
 
-    async def execute(self, actor: Actor) -> int:
+    async def execute(self, actor: Actor, completed: bool | None = None) -> int:
+        """Delete the caller's todos; `completed` keeps to the completed (or open) ones."""
         async with self._uow as uow:
-            deleted = await uow.todos.delete_all(actor.user_id)
+            deleted = await uow.todos.delete_all(actor.user_id, completed)
             await uow.commit()
         return deleted
 

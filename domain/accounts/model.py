@@ -9,9 +9,15 @@ from enum import Enum
 
 from domain.accounts.errors import InvalidEmail, InvalidUsername, WeakPassword
 
-_USERNAME = re.compile(r"[A-Za-z0-9_.\-]{3,32}")
-# Deliberately loose: one @, no spaces, a dot in the domain. Deliverability is the mailer's job.
-_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
+# Rules written as patterns that Python, ECMAScript and Rust read alike: the OpenAPI
+# document publishes these same strings.
+USERNAME_MIN, USERNAME_MAX = 3, 32
+USERNAME_PATTERN = rf"^[A-Za-z0-9_.\-]{{{USERNAME_MIN},{USERNAME_MAX}}}$"
+# Deliberately loose: one @, no spaces or control characters, a dot in the domain.
+# Deliverability is the mailer's job.
+EMAIL_PATTERN = r"^[^@\x00-\x20\x7f]{1,64}@[^@\x00-\x20\x7f]+\.[^@\x00-\x20\x7f]+$"
+_USERNAME = re.compile(USERNAME_PATTERN.strip("^$"))
+_EMAIL = re.compile(EMAIL_PATTERN.strip("^$"))
 PASSWORD_MIN, PASSWORD_MAX = 8, 1024
 EMAIL_MAX = 254
 

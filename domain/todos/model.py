@@ -8,13 +8,25 @@ from domain.shared.unset import UNSET, Unset
 from domain.todos.errors import InvalidTask
 
 TASK_MAX = 500
+# Trimmed: ECMAScript's whitespace (\s) without the control characters, listed one by one
+# so that Python, ECMAScript and Rust read the rule alike (Python's own str.strip() trims
+# some characters ECMAScript's \s does not, and the other way round).
+_SPACES = r" \t\n\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+TASK_TRIMMED = " \t\n\r\u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
 # Control characters other than tab and line breaks are never text a person typed (and
 # PostgreSQL refuses NUL outright).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The whole rule as one pattern, published in the OpenAPI document; a unit test holds it
+# equal to clean_task.
+_EDGE, _FIRST_LAST = rf"[{_SPACES}]", rf"[^{_SPACES}\x00-\x1f\x7f]"
+_INNER = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+TASK_PATTERN = rf"^{_EDGE}*{_FIRST_LAST}(?:{_INNER}{{0,{TASK_MAX - 2}}}{_FIRST_LAST})?{_EDGE}*$"
 
 
 def clean_task(task: str) -> str:
-    cleaned = task.strip()
+    cleaned = task.strip(TASK_TRIMMED)
     if not cleaned:
         raise InvalidTask("task must not be blank")
     if len(cleaned) > TASK_MAX:

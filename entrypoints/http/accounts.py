@@ -16,12 +16,13 @@ from entrypoints.http.accounts_schemas import (
     UserOut,
 )
 from entrypoints.http.credentials import LOGIN_REQUEST_BODY, read_credentials
-from entrypoints.http.deps import BEARER_AUTH, authenticated, client_address, use_cases
+from entrypoints.http.deps import BEARER_AUTH, caller, client_address, use_cases
 from entrypoints.http.paging import set_paging_headers
 from entrypoints.http.problems import responses
+from entrypoints.http.routing import ApiRoute
 from entrypoints.http.urls import base_url
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], route_class=ApiRoute)
 
 
 @router.post(
@@ -57,24 +58,24 @@ async def refresh(body: RefreshBody, request: Request) -> TokenOut:
     openapi_extra=BEARER_AUTH,
 )
 async def logout(request: Request) -> None:
-    actor = await authenticated(request)
+    actor = caller(request)
     await use_cases(request).logout().execute(actor)
 
 
 @router.get("/users/me", responses=responses(401), openapi_extra=BEARER_AUTH)
 async def me(request: Request) -> UserOut:
-    actor = await authenticated(request)
+    actor = caller(request)
     return UserOut.of(await use_cases(request).get_current_user().execute(actor))
 
 
 @router.put(
     "/users/me/password",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=responses(400, 401, 403, 413, 422),
+    responses=responses(400, 401, 403, 413, 415, 422, 429),
     openapi_extra=BEARER_AUTH,
 )
 async def change_password(body: ChangePasswordBody, request: Request) -> None:
-    actor = await authenticated(request)
+    actor = caller(request)
     command = ChangePasswordCommand(actor, body.current_password, body.new_password)
     await use_cases(request).change_password().execute(command)
 
@@ -86,7 +87,7 @@ async def list_users(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[UserOut]:
-    actor = await authenticated(request)
+    actor = caller(request)
     page = await use_cases(request).list_users().execute(actor, limit, offset)
     set_paging_headers(request, response, page)
     return [UserOut.of(user) for user in page.items]
@@ -96,5 +97,5 @@ async def list_users(
 async def get_user(
     user_id: Annotated[str, Path(pattern=r"^[\x20-\x7e]{1,64}$")], request: Request
 ) -> UserOut:
-    actor = await authenticated(request)
+    actor = caller(request)
     return UserOut.of(await use_cases(request).get_user().execute(actor, user_id))

@@ -1,36 +1,53 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from application.accounts.dto import TokenPair, UserView
-from entrypoints.http.schemas import StrictBody
+from domain.accounts.model import (
+    EMAIL_MAX,
+    EMAIL_PATTERN,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    USERNAME_MAX,
+    USERNAME_MIN,
+    USERNAME_PATTERN,
+)
+from entrypoints.http.schemas import StrictBody, documented
 
-# Generous outer bounds only; the domain names the exact rule that failed. A new password
-# has no bound here at all, so every length error names its rule (the body limit caps it).
+# A login name is only looked up, never checked against the rules: any 1-64 characters.
 _NAME = Field(min_length=1, max_length=64)
+# The domain enforces these and names the rule that failed; the schema states the same rules.
+_NEW_USERNAME = documented(pattern=USERNAME_PATTERN, minLength=USERNAME_MIN, maxLength=USERNAME_MAX)
+_NEW_PASSWORD = documented(
+    minLength=PASSWORD_MIN,
+    maxLength=PASSWORD_MAX,
+    description="Not the username, and not one of the 10,000 most common passwords.",
+)
 
 
 class RegisterBody(StrictBody):
-    username: str = _NAME
-    password: str
-    email: str | None = Field(default=None, max_length=320)
+    username: str = _NEW_USERNAME
+    password: str = _NEW_PASSWORD
+    email: Annotated[str, documented(pattern=EMAIL_PATTERN, maxLength=EMAIL_MAX)] | None = None
 
 
 class LoginBody(StrictBody):
     username: str = _NAME
-    password: str = Field(min_length=1, max_length=1024)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
 
 
 class LoginForm(LoginBody):
     """The OAuth2 password form, as sent by /docs and OAuth2 clients."""
 
-    grant_type: Literal["password"] | None = None
+    # A form has no null: these are documented as optional strings, None meaning absent.
+    grant_type: Literal["password"] | SkipJsonSchema[None] = None
     scope: str = ""
-    client_id: str | None = None
-    client_secret: str | None = None
+    client_id: str | SkipJsonSchema[None] = None
+    client_secret: str | SkipJsonSchema[None] = None
 
 
 class RefreshBody(StrictBody):
@@ -38,8 +55,8 @@ class RefreshBody(StrictBody):
 
 
 class ChangePasswordBody(StrictBody):
-    current_password: str = Field(min_length=1, max_length=1024)
-    new_password: str
+    current_password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    new_password: str = _NEW_PASSWORD
 
 
 class UserOut(BaseModel):

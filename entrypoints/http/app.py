@@ -7,13 +7,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 
-from entrypoints.container import Container, close_resources
+from entrypoints.container import Container, close_resources, create_configured_admin
 from entrypoints.http import accounts, health, todos
+from entrypoints.http.cors import ProblemCORSMiddleware
 from entrypoints.http.deps import SECURITY_SCHEMES
+from entrypoints.http.docs import install_docs
 from entrypoints.http.errors import install_error_handlers
-from entrypoints.http.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from entrypoints.http.middleware import RequestContextMiddleware, RequestGuardMiddleware
 from entrypoints.http.problems import Problem
 
 DESCRIPTION = """Five FastAPI tutorial case studies, built for real on one hexagonal core.
@@ -25,6 +26,7 @@ Errors are `application/problem+json` (RFC 9457) with a machine-readable `code`.
 def create_app(container: Container) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await create_configured_admin(container)
         yield
         await close_resources(container)
 
@@ -33,22 +35,30 @@ def create_app(container: Container) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load from a CDN; ours are in docs.py
+        redoc_url=None,
     )
     app.state.container = container
+    app.state.public_url = (container.config.public_url() or "").rstrip("/")
     # The routers carry no router-level options, so their routes join the app directly:
     # FastAPI 0.165 wraps an included router in a matcher that cost ~15 us a request.
     for router in (todos.router, accounts.router, health.router):
         app.router.routes.extend(router.routes)
+    install_docs(app)
     install_error_handlers(app)
     _complete_openapi(app)
 
     # Added last = outermost: ids and access logs wrap everything, CORS answers preflights.
     # Our own limit, not FastAPI's max_body_size: that one answers 413 in text/plain.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=container.config.max_body_bytes())
+    app.add_middleware(
+        RequestGuardMiddleware,
+        max_bytes=container.config.max_body_bytes(),
+        allowed_hosts=frozenset(container.config.allowed_hosts()),
+    )
     origins = container.config.cors_origins()
     if origins:
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORSMiddleware,
             allow_origins=origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -27,7 +28,8 @@ async def read_credentials(request: Request) -> LoginBody:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if media_type == JSON:
-        return _validated(LoginBody, body, json=True)
+        # A UTF-8 byte order mark is ignored (RFC 8259 allows it), as on every JSON route.
+        return _validated(LoginBody, body.removeprefix(codecs.BOM_UTF8), json=True)
     if media_type == FORM:
         try:
             pairs = parse_qsl(

@@ -9,8 +9,9 @@ from pydantic import BaseModel
 
 from entrypoints.http.deps import use_cases
 from entrypoints.http.problems import problem_response
+from entrypoints.http.routing import ApiRoute
 
-router = APIRouter(prefix="/health", tags=["health"])
+router = APIRouter(prefix="/health", tags=["health"], route_class=ApiRoute)
 log = logging.getLogger("caseworks.health")
 
 

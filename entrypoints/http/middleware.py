@@ -1,4 +1,4 @@
-"""Pure ASGI middleware (cheaper than BaseHTTPMiddleware): request ids, access log, body limit."""
+"""Pure ASGI middleware (cheaper than BaseHTTPMiddleware): request ids, access log, guards."""
 
 from __future__ import annotations
 
@@ -88,23 +88,37 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"request body is larger than {limit} bytes")
 
 
-class BodySizeLimitMiddleware:
-    """Refuses bodies over the limit, by Content-Length up front or while streaming."""
+# A path with a control character names no resource of ours, and must not reach a route
+# (`$` in a route pattern matches before a trailing newline).
+_CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+class RequestGuardMiddleware:
+    """Refuses, before any route runs: a Host that is not ours (400), a path with control
+    characters (404), and a body over the limit (413, by Content-Length or while streaming).
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, allowed_hosts: frozenset[str]) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.any_host = "*" in allowed_hosts
+        self.allowed_hosts = allowed_hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared, chunked = _body_headers(scope)
-        if declared is not None and declared > self.max_bytes:
+        declared, chunked, host = _request_headers(scope)
+        refusal = None
+        if not self.any_host and host_name(host) not in self.allowed_hosts:
+            refusal = problem_response(400, "unknown_host", "this server does not serve that host")
+        elif _CONTROL_IN_PATH.search(scope["path"]):
+            refusal = problem_response(404, "not_found", "Not Found")
+        elif declared is not None and declared > self.max_bytes:
+            refusal = problem_response(413, "body_too_large", BodyTooLarge(self.max_bytes).detail)
+        if refusal is not None:
             # Outside the app's exception handlers here, so answer directly.
-            too_large = BodyTooLarge(self.max_bytes)
-            response = problem_response(413, "body_too_large", too_large.detail)
-            await response(scope, receive, send)
+            await refusal(scope, receive, send)
             return
         if not chunked:
             # The server stops reading at Content-Length, so only a chunked body can grow.
@@ -124,12 +138,23 @@ class BodySizeLimitMiddleware:
         await self.app(scope, limited_receive, send)
 
 
-def _body_headers(scope: Scope) -> tuple[int | None, bool]:
-    """(Content-Length or None, whether the body is chunked)."""
-    length, chunked = None, False
+def host_name(host: str | None) -> str | None:
+    """The name part of a Host header ("example.org:8000" -> "example.org", "[::1]:80" -> "::1")."""
+    if not host:
+        return None
+    if host.startswith("["):
+        return host[1:].partition("]")[0].lower()
+    return host.rpartition(":")[0].lower() if ":" in host else host.lower()
+
+
+def _request_headers(scope: Scope) -> tuple[int | None, bool, str | None]:
+    """(Content-Length or None, whether the body is chunked, the Host header or None)."""
+    length, chunked, host = None, False, None
     for name, value in scope["headers"]:
         if name == b"content-length":
             length = int(value) if value.isdigit() else None
         elif name == b"transfer-encoding":
             chunked = b"chunked" in value.lower()
-    return length, chunked
+        elif name == b"host":
+            host = value.decode("latin-1")
+    return length, chunked, host

@@ -1,8 +1,23 @@
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticUndefined
+
+
+def integral_float(value: Any) -> Any:
+    """JSON has one number type: 3.0 is the integer 3 (JSON Schema agrees); 3.5 stays a
+    float for the strict int check to refuse."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def documented(default: Any = PydanticUndefined, **schema: Any) -> Any:
+    """A field whose rule the domain enforces (naming the rule that failed): the schema
+    states that rule, from the domain's own constants, without checking it a second time."""
+    return Field(default, json_schema_extra=schema)
 
 
 class StrictBody(BaseModel):

@@ -14,13 +14,14 @@ from application.todos.dto import (
     UpdateTodoCommand,
 )
 from application.todos.ports import TodoSortField
-from entrypoints.http.deps import BEARER_AUTH, authenticated, use_cases
+from entrypoints.http.deps import BEARER_AUTH, caller, use_cases
 from entrypoints.http.paging import set_paging_headers
 from entrypoints.http.problems import responses
+from entrypoints.http.routing import ApiRoute
 from entrypoints.http.todos_schemas import TodoCreate, TodoOut, TodoPatch, TodoReplace
 from entrypoints.http.urls import base_url
 
-router = APIRouter(prefix="/todos", tags=["todos"])
+router = APIRouter(prefix="/todos", tags=["todos"], route_class=ApiRoute)
 
 # Ids are opaque, but never contain control or non-ASCII characters: those are 422.
 TodoId = Annotated[str, Path(pattern=r"^[\x20-\x7e]{1,64}$")]
@@ -39,7 +40,7 @@ def collection_url(request: Request) -> str:
     openapi_extra=BEARER_AUTH,
 )
 async def create_todo(body: TodoCreate, request: Request, response: Response) -> TodoOut:
-    actor = await authenticated(request)
+    actor = caller(request)
     command = CreateTodoCommand(actor, body.task, body.completed, body.order)
     todo = TodoOut.of(
         await use_cases(request).create_todo().execute(command), collection_url(request)
@@ -57,7 +58,7 @@ async def list_todos(
     completed: bool | None = None,
     sort: Sort = "created_at",
 ) -> list[TodoOut]:
-    actor = await authenticated(request)
+    actor = caller(request)
     field = TodoSortField(sort.removeprefix("-"))
     query = ListTodosQuery(actor, limit, offset, completed, field, sort.startswith("-"))
     page = await use_cases(request).list_todos().execute(query)
@@ -67,23 +68,27 @@ async def list_todos(
 
 
 @router.delete(
-    "/", status_code=status.HTTP_204_NO_CONTENT, responses=responses(401), openapi_extra=BEARER_AUTH
+    "/",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=responses(401, 422),
+    openapi_extra=BEARER_AUTH,
 )
-async def delete_all_todos(request: Request) -> None:
-    actor = await authenticated(request)
-    await use_cases(request).delete_all_todos().execute(actor)
+async def delete_all_todos(request: Request, completed: bool | None = None) -> None:
+    """Delete the caller's todos: all of them, or only the completed (or open) ones."""
+    actor = caller(request)
+    await use_cases(request).delete_all_todos().execute(actor, completed)
 
 
 @router.get("/{todo_id}", responses=responses(401, 404, 422), openapi_extra=BEARER_AUTH)
 async def get_todo(todo_id: TodoId, request: Request) -> TodoOut:
-    actor = await authenticated(request)
+    actor = caller(request)
     view = await use_cases(request).get_todo().execute(actor, todo_id)
     return TodoOut.of(view, collection_url(request))
 
 
 @router.put("/{todo_id}", responses=BODY_ERRORS, openapi_extra=BEARER_AUTH)
 async def replace_todo(todo_id: TodoId, body: TodoReplace, request: Request) -> TodoOut:
-    actor = await authenticated(request)
+    actor = caller(request)
     command = ReplaceTodoCommand(actor, todo_id, body.task, body.completed, body.order)
     view = await use_cases(request).change_todo().execute(command)
     return TodoOut.of(view, collection_url(request))
@@ -91,7 +96,7 @@ async def replace_todo(todo_id: TodoId, body: TodoReplace, request: Request) -> 
 
 @router.patch("/{todo_id}", responses=BODY_ERRORS, openapi_extra=BEARER_AUTH)
 async def update_todo(todo_id: TodoId, body: TodoPatch, request: Request) -> TodoOut:
-    actor = await authenticated(request)
+    actor = caller(request)
     command = UpdateTodoCommand(actor, todo_id, **body.given())
     view = await use_cases(request).change_todo().execute(command)
     return TodoOut.of(view, collection_url(request))
@@ -104,5 +109,5 @@ async def update_todo(todo_id: TodoId, body: TodoPatch, request: Request) -> Tod
     openapi_extra=BEARER_AUTH,
 )
 async def delete_todo(todo_id: TodoId, request: Request) -> None:
-    actor = await authenticated(request)
+    actor = caller(request)
     await use_cases(request).delete_todo().execute(actor, todo_id)

@@ -3,15 +3,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from application.todos.dto import TodoView
-from entrypoints.http.schemas import StrictBody
+from domain.todos.model import TASK_MAX, TASK_PATTERN
+from entrypoints.http.schemas import StrictBody, documented, integral_float
 
-# The domain trims and checks 1-500 characters; this outer bound only caps the work.
-Task = Annotated[str, Field(max_length=2000, examples=["Buy milk"])]
-# Stored as a 32-bit SQL INTEGER: larger values can never be valid.
-Order = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+# The domain trims and checks the task, naming the rule that failed; the schema states it.
+Task = Annotated[
+    str,
+    documented(
+        pattern=TASK_PATTERN,
+        examples=["Buy milk"],
+        description=f"1-{TASK_MAX} characters once leading and trailing spaces, tabs and "
+        "line breaks are trimmed; no other control characters.",
+    ),
+]
+# Stored as a 32-bit SQL INTEGER: larger values can never be valid. JSON Schema counts
+# 405.0 as an integer, so it is taken as 405; 405.5, "405" and true are not.
+Order = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), BeforeValidator(integral_float)]
+# What a GET returns besides the writable fields: a client may send a todo back as it got it.
+ReadOnly = Annotated[Any, Field(description="Read-only: accepted and ignored.")]
 
 
 class TodoCreate(StrictBody):
@@ -21,14 +34,29 @@ class TodoCreate(StrictBody):
 
 
 class TodoReplace(TodoCreate):
-    """A full replace takes what a create takes: fields left out take their defaults."""
+    """A full replace takes what a create takes (fields left out take their defaults), and
+    ignores the read-only fields of a todo, so a todo can be PUT back exactly as read."""
+
+    id: ReadOnly = None
+    url: ReadOnly = None
+    created_at: ReadOnly = None
+    updated_at: ReadOnly = None
+    completed_at: ReadOnly = None
+
+
+def _no_null_defaults(schema: dict[str, Any]) -> None:
+    for name in ("task", "completed"):
+        schema["properties"][name].pop("default", None)
 
 
 class TodoPatch(StrictBody):
     """A partial update: absent fields are left alone; `order` alone may be null."""
 
-    task: Task | None = None
-    completed: bool | None = None
+    model_config = StrictBody.model_config | {"json_schema_extra": _no_null_defaults}
+
+    # None only marks "absent": an explicit null is refused below, and not documented.
+    task: Task | SkipJsonSchema[None] = None
+    completed: bool | SkipJsonSchema[None] = None
     order: Order | None = None
 
     @model_validator(mode="after")

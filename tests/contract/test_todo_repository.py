@@ -129,12 +129,13 @@ async def _sample(uow_factory: UowFactory) -> None:
     )
 
 
-# By code point ('B' < 'Z' < 'a' < 'b' < 'é'); nulls last either way; ties by id ascending.
+# By code point ('B' < 'Z' < 'a' < 'b' < 'é'); nulls last either way; ties by creation time
+# (t3 before t1 on order 2, though t1 < t3), then by id.
 ORDERINGS = [
     (TodoSortField.CREATED_AT, False, ["t6", "t2", "t3", "t4", "t1", "t5"]),
     (TodoSortField.CREATED_AT, True, ["t1", "t5", "t4", "t2", "t3", "t6"]),
-    (TodoSortField.ORDER, False, ["t5", "t1", "t3", "t6", "t2", "t4"]),
-    (TodoSortField.ORDER, True, ["t6", "t1", "t3", "t5", "t2", "t4"]),
+    (TodoSortField.ORDER, False, ["t5", "t3", "t1", "t6", "t2", "t4"]),
+    (TodoSortField.ORDER, True, ["t6", "t3", "t1", "t5", "t2", "t4"]),
     (TodoSortField.TASK, False, ["t2", "t5", "t6", "t3", "t1", "t4"]),
     (TodoSortField.TASK, True, ["t4", "t1", "t3", "t6", "t2", "t5"]),
 ]
@@ -174,7 +175,7 @@ async def test_list_filters_by_completed(
 
 @pytest.mark.parametrize(
     ("limit", "offset", "expected"),
-    [(2, 0, ["t5", "t1"]), (2, 1, ["t1", "t3"]), (3, 4, ["t2", "t4"]), (5, 6, []), (5, 50, [])],
+    [(2, 0, ["t5", "t3"]), (2, 1, ["t3", "t1"]), (3, 4, ["t2", "t4"]), (5, 6, []), (5, 50, [])],
 )
 async def test_list_pages_with_limit_offset_and_full_total(
     uow_factory: UowFactory, limit: int, offset: int, expected: list[str]

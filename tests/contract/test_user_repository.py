@@ -128,3 +128,17 @@ async def test_update_password_hash_of_unknown_user_creates_nothing(
         assert await uow.users.get("u-ghost") is None
         _, total = await uow.users.list(limit=10, offset=0)
     assert total == 1
+
+
+async def test_any_with_role(uow_factory: UowFactory) -> None:
+    async with uow_factory() as uow:
+        assert not await uow.users.any_with_role(Role.ADMIN)
+    await add_users(uow_factory, new_user("alice"))
+
+    async with uow_factory() as uow:
+        assert await uow.users.any_with_role(Role.USER)
+        assert not await uow.users.any_with_role(Role.ADMIN)
+    await add_users(uow_factory, new_user("root", role=Role.ADMIN))
+
+    async with uow_factory() as uow:
+        assert await uow.users.any_with_role(Role.ADMIN)

@@ -24,6 +24,7 @@ def make_container(tmp_path: Path, sqlite_template: Path, storage: str, **config
         secret_key=SECRET,
         argon2_profile="CHEAPEST",
         access_log=False,
+        allowed_hosts=["testserver", "localhost"],
         _env_file=None,
     )
     return build_container(settings, **config)

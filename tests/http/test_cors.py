@@ -112,3 +112,13 @@ async def test_no_cors_headers_by_default(client_with: ClientFactory) -> None:
     assert actual.status_code == 200
     for response in (pre, actual):
         assert not [name for name in response.headers if name.startswith("access-control-")]
+
+
+async def test_a_refused_preflight_is_a_problem(client_with: ClientFactory) -> None:
+    async with client_with(cors_origins=[ALLOWED]) as client:
+        response = await client.options("/todos/", headers=preflight(OTHER))
+
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "cors_preflight_refused"
+    assert "origin" in response.json()["detail"]

@@ -27,6 +27,7 @@ async def unreachable() -> AsyncIterator[httpx.AsyncClient]:
         secret_key=SECRET,
         argon2_profile="CHEAPEST",
         access_log=False,
+        allowed_hosts=["testserver"],
         _env_file=None,
     )
     container = build_container(settings)

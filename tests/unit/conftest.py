@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 import pytest
 
 from adapters.memory.store import MemoryStore
-from adapters.memory.throttle import InMemoryLoginThrottle
+from adapters.memory.throttle import InMemoryKnownClients, InMemoryLoginThrottle
 from adapters.memory.uow import InMemoryUnitOfWork
 from adapters.security.argon2_hasher import Argon2PasswordHasher
 from adapters.security.common_passwords import FileCommonPasswords
 from adapters.security.jwt_tokens import PyJwtTokenService
 from application.accounts.dto import LoginCommand, RegisterCommand, TokenPair, UserView
 from application.accounts.login import Login
+from application.accounts.login_limits import LoginLimits
 from application.accounts.profile import ChangePassword, GetCurrentUser, GetUser, ListUsers
 from application.accounts.registration import RegisterUser
 from application.accounts.sessions import Authenticate, Logout, RefreshTokens
@@ -77,6 +78,8 @@ class Accounts:
     throttle: InMemoryLoginThrottle
     common: FileCommonPasswords
     policy: SessionPolicy
+    account_throttle: InMemoryLoginThrottle
+    known_clients: InMemoryKnownClients
 
     def uow(self) -> InMemoryUnitOfWork:
         return InMemoryUnitOfWork(self.store)
@@ -86,7 +89,8 @@ class Accounts:
         return RegisterUser(self.uow(), self.hasher, self.common, self.clock)
 
     def login_with(self, hasher: Argon2PasswordHasher) -> Login:
-        return Login(self.uow(), hasher, self.tokens, self.throttle, self.clock, self.policy)
+        limits = LoginLimits(self.throttle, self.account_throttle, self.known_clients)
+        return Login(self.uow(), hasher, self.tokens, limits, self.clock, self.policy)
 
     @property
     def login(self) -> Login:
@@ -143,4 +147,14 @@ def accounts(
     throttle: InMemoryLoginThrottle,
     common: FileCommonPasswords,
 ) -> Accounts:
-    return Accounts(store, clock, hasher, tokens, throttle, common, SessionPolicy())
+    return Accounts(
+        store,
+        clock,
+        hasher,
+        tokens,
+        throttle,
+        common,
+        SessionPolicy(),
+        InMemoryLoginThrottle(clock, max_failures=20),
+        InMemoryKnownClients(clock),
+    )
