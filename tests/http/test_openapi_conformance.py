@@ -1,0 +1,159 @@
+"""The OpenAPI document against the app's behaviour: Schemathesis, every operation, every check.
+
+`test_operation_conforms_to_openapi` runs one test per operation (Schemathesis' examples,
+coverage and fuzzing phases); `test_linked_operations_conform_to_openapi` chains them along
+the links Schemathesis infers (POST /todos/ -> GET/PUT/PATCH/DELETE /todos/{todo_id}, ...),
+which is where `use_after_free` and `ensure_resource_availability` apply. Every check is on,
+each case logs in afresh (a quarter as an administrator).
+
+A failure prints the check, the response, a curl command carrying the real body and token,
+and who sent it. The seed is fixed and Hypothesis derandomized, so rerunning a test sends the
+same cases again; pick one operation with -k on the words of its label (node ids with a
+bracketed label are not found), e.g. `pytest tests/http/test_openapi_conformance.py -k
+"PATCH and todo_id"`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from pydantic import SecretStr
+from schemathesis import Case, Response
+from schemathesis.python import asgi
+from starlette.types import ASGIApp
+
+from application.accounts.dto import RegisterCommand
+from domain.accounts.model import Role
+from entrypoints.container import Container, build_container
+from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
+from tests.http.conftest import SECRET, make_container
+from tests.support.deferred_asgi import DeferredApp
+from tests.support.openapi_conformance import (
+    ADMIN,
+    USER,
+    PendingBearer,
+    authenticate,
+    identity_for_case,
+    identity_for_step,
+    make_config,
+    request_json,
+    validate,
+    with_bearer_scheme,
+)
+
+# Stateful scenarios (each up to `max-steps` calls) on top of the per-operation tests.
+STATEFUL_SCENARIOS = 200
+
+
+def _app_without_storage() -> FastAPI:
+    """An app like the one under test, for its document and its code (it touches no storage)."""
+    settings = Settings(storage="memory", secret_key=SecretStr(SECRET), _env_file=None)
+    return create_app(build_container(settings))
+
+
+CODE = _app_without_storage()
+DOCUMENT = CODE.openapi()
+APP = DeferredApp()  # requests go to the app `conformance_app` builds
+schema = schemathesis.openapi.from_dict(with_bearer_scheme(DOCUMENT), config=make_config())
+schema.app = APP
+schema.auth(refresh_interval=None)(PendingBearer)
+
+
+@schemathesis.python.constants
+def _caseworks_code() -> FastAPI:
+    """Schemathesis reuses literals from the app's code (rule names, limits) as test data;
+    it would only find `DeferredApp`'s module otherwise."""
+    return CODE
+
+
+async def _create_accounts(container: Container, *, user: bool) -> None:
+    register = container.register_user()
+    await register.execute(RegisterCommand(ADMIN.username, ADMIN.password, role=Role.ADMIN))
+    if user:
+        await register.execute(RegisterCommand(USER.username, USER.password))
+    if container.config.backend() != "memory":
+        # The pool was filled on this loop; the app runs on Schemathesis' loop from here on.
+        await container.engine().dispose()
+
+
+@pytest.fixture(scope="module")
+def conformance_app(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[DeferredApp]:
+    """The app under test on SQLite, with a user and an administrator to log in as."""
+    directory = tmp_path_factory.mktemp("conformance")
+    # Schemathesis' ASGI transport sends `Host: testserver`.
+    container = make_container(directory, sqlite_template, "sqlite", allowed_hosts=[asgi.HOST])
+    asyncio.run(_create_accounts(container, user=False))
+    APP.target = create_app(container)
+    served = request_json(APP, "GET", "/openapi.json")
+    assert served.json() == DOCUMENT, "the app under test serves another document"
+    # The user signs up through the API, so the app's own path is the one exercised.
+    credentials = {"username": USER.username, "password": USER.password}
+    registered = request_json(APP, "POST", "/register", credentials)
+    assert registered.status_code == 201, registered.text
+    yield APP
+    asgi.shutdown_lifespans()  # the app's lifespan closes the container's pools
+    APP.target = None
+
+
+def _fresh_memory_app() -> ASGIApp:
+    """A new in-memory app with the two accounts (about 6 ms)."""
+    settings = Settings(
+        storage="memory",
+        secret_key=SecretStr(SECRET),
+        argon2_profile="CHEAPEST",
+        access_log=False,
+        _env_file=None,
+    )
+    container = build_container(settings, allowed_hosts=[asgi.HOST])
+    asyncio.run(_create_accounts(container, user=True))
+    return create_app(container)
+
+
+@schema.parametrize()
+def test_operation_conforms_to_openapi(case: Case[Any], conformance_app: DeferredApp) -> None:
+    sender = authenticate(case, conformance_app, identity_for_case(case))
+    validate(case, case.call(), sender)
+
+
+class LinkedScenarios(schema.as_state_machine()):  # type: ignore[misc]
+    """Each scenario starts on a new, empty app (in memory: a new SQLite file and pool per
+    scenario would cost more). Hypothesis assumes a scenario's choices lead to the same
+    draws when it meets them again; on an app that kept every earlier scenario's todos,
+    users and login throttles, the links on offer would differ and Hypothesis would stop
+    with FlakyStrategyDefinition instead of testing."""
+
+    def setup(self) -> None:
+        APP.target = _fresh_memory_app()
+
+    def before_call(self, case: Case[Any]) -> None:
+        self.sender = authenticate(case, APP, identity_for_step(case))
+
+    def validate_response(self, response: Response, case: Case[Any], **kwargs: Any) -> None:
+        validate(
+            case, response, self.sender, transport_kwargs=kwargs or None, recorder=self.recorder
+        )
+
+
+def test_linked_operations_conform_to_openapi(conformance_app: DeferredApp) -> None:
+    settings = hypothesis.settings(
+        schema.config.get_hypothesis_settings(phase="stateful"),
+        max_examples=STATEFUL_SCENARIOS,
+        derandomize=True,
+        database=None,
+        phases=[hypothesis.Phase.generate],  # shrinking a scenario costs more than it tells
+    )
+    per_operation_app = conformance_app.target
+    try:
+        LinkedScenarios.run(settings=settings)
+    finally:
+        conformance_app.target = per_operation_app

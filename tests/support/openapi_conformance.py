@@ -1,0 +1,231 @@
+"""Schemathesis plumbing for tests/http/test_openapi_conformance.py.
+
+The run is in-process: every request goes through Schemathesis' ASGI transport, which drives
+the app on one shared event-loop thread. The harness's own requests (the logins) use the same
+transport, so the app only ever runs on that loop.
+"""
+
+from __future__ import annotations
+
+import copy
+import zlib
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+import requests
+import schemathesis
+from requests.structures import CaseInsensitiveDict
+from schemathesis import AuthContext, Case, CheckContext, CheckFunction, Response
+from schemathesis.core.failures import FailureGroup
+from schemathesis.generation.meta import CONTENT_TYPE_PROBES, coverage_scenario
+from schemathesis.python import asgi
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+from starlette.types import ASGIApp
+
+# Fixed, and Hypothesis is derandomized: a rerun draws the same cases.
+SEED = 20260101
+# Fuzzing examples per operation, positive and negative together (the examples and coverage
+# phases add their own cases). With the stateful scenarios of the test module, the module
+# takes about a minute on two cores when nothing fails.
+MAX_EXAMPLES = 250
+
+
+def make_config(*, seed: int = SEED, max_examples: int = MAX_EXAMPLES) -> schemathesis.Config:
+    """Every check Schemathesis has (`checks` is left alone: all are enabled by default)."""
+    return schemathesis.Config.from_dict(
+        {
+            "seed": seed,
+            "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
+            "generation": {
+                "max-examples": max_examples,
+                "deterministic": True,  # Hypothesis' derandomize
+                "database": "none",  # no example database under .hypothesis/
+            },
+            # A failure's curl command must carry the real body and token to be replayed.
+            "output": {"sanitization": {"enabled": False}},
+            "phases": {
+                "examples": {"enabled": True},
+                "coverage": {"enabled": True},
+                "fuzzing": {"enabled": True},
+                "stateful": {"enabled": True},
+            },
+        }
+    )
+
+
+def with_bearer_scheme(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with its OAuth2 password scheme restated as HTTP bearer.
+
+    Both mean `Authorization: Bearer <token>` on the wire (RFC 6750), but Schemathesis 4
+    derives the Authorization header only from `http`/`apiKey` schemes: with the `oauth2`
+    one, `ignored_auth` has no credential to take away and the coverage phase never sends
+    a protected operation without one. Nothing else in the document changes.
+    """
+    schemes = document["components"]["securitySchemes"]
+    assert schemes == {
+        "OAuth2PasswordBearer": {
+            "type": "oauth2",
+            "flows": {"password": {"tokenUrl": "login", "scopes": {}}},
+        }
+    }, f"security schemes changed; revisit with_bearer_scheme: {schemes}"
+    restated = copy.deepcopy(document)
+    restated["components"]["securitySchemes"] = {
+        "OAuth2PasswordBearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    }
+    return restated
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str
+
+
+USER = Credentials("conformance_user", "conformance user password 1")
+ADMIN = Credentials("conformance_admin", "conformance admin password 1")
+
+
+def request_json(
+    app: ASGIApp, method: str, path: str, body: dict[str, str] | None = None
+) -> requests.Response:
+    """A request through Schemathesis' ASGI transport (the loop the app runs on)."""
+    # Schemathesis types ASGI messages as dicts, Starlette as mappings: the same apps.
+    with asgi.get_client(cast(Any, app)) as client:
+        return client.request(method, path, json=body)
+
+
+def login(app: ASGIApp, who: Credentials) -> str:
+    credentials = {"username": who.username, "password": who.password}
+    response = request_json(app, "POST", "/login", credentials)
+    if response.status_code != 200:
+        # The harness's failure, not the API's: stop rather than send a bad token.
+        raise RuntimeError(f"harness login of {who.username!r} failed: {response.text}")
+    token = response.json()["access_token"]
+    assert isinstance(token, str)
+    return token
+
+
+def fingerprint(case: Case[Any]) -> int:
+    """A stable number from the case's own data (not a counter, not `hash()`), so Hypothesis
+    replaying or shrinking a case makes the same choices for it each time."""
+    data = repr((case.operation.label, case.path_parameters, case.query, case.body))
+    return zlib.crc32(data.encode("utf-8", "backslashreplace"))
+
+
+def identity_for_case(case: Case[Any]) -> Credentials:
+    """A quarter of the cases run as the administrator, and three quarters of GET /users."""
+    quarter = fingerprint(case) % 4 == 0
+    if case.operation.label == "GET /users":
+        return USER if quarter else ADMIN
+    return ADMIN if quarter else USER
+
+
+def identity_for_step(case: Case[Any]) -> Credentials:
+    """One identity per resource in a stateful scenario: a todo another user created is a
+    404 by design, so the todo steps all run as the user; the user steps as the admin."""
+    return ADMIN if case.operation.path.startswith("/users") else USER
+
+
+PENDING = "Bearer conformance-token-pending"
+
+
+def set_authorization(case: Case[Any], value: str) -> None:
+    if not isinstance(case.headers, MutableMapping):
+        case.headers = CaseInsensitiveDict()
+    case.headers["Authorization"] = value
+
+
+def is_protected(case: Case[Any]) -> bool:
+    return any(p.name == "Authorization" for p in case.operation.security.iter_parameters())
+
+
+class PendingBearer:
+    """Marks a protected operation's case as carrying credentials; `authenticate` fills them.
+
+    Schemathesis asks auth providers when it generates a case, and it generates the
+    examples and coverage cases at collection, before the app exists. Registering a
+    provider still matters: Schemathesis then counts the credentials as supplied (so
+    `ignored_auth` probes the operation without them and with invalid ones) and leaves a
+    case alone when it deliberately omits or breaks the Authorization header.
+    """
+
+    def get(self, case: Case[Any], context: AuthContext) -> str | None:
+        return PENDING if is_protected(case) else None
+
+    def set(self, case: Case[Any], data: str, context: AuthContext) -> None:
+        set_authorization(case, data)
+
+
+def authenticate(case: Case[Any], app: ASGIApp, who: Credentials) -> str:
+    """A fresh login for each case that carries pending credentials; who sent the case.
+
+    Generated cases call POST /logout and PUT /users/me/password, which end sessions: one
+    token for the whole run would turn every later case into a spurious 401.
+    """
+    if not isinstance(case.headers, Mapping) or case.headers.get("Authorization") != PENDING:
+        return "no one (the case's own credentials, if any)"
+    set_authorization(case, f"Bearer {login(app, who)}")
+    return f"{who.username} (password {who.password!r}; the token expires in 15 minutes)"
+
+
+def media_type_probe_status_documented(
+    ctx: CheckContext, response: Response, case: Case[Any]
+) -> None:
+    """`status_code_conformance` for the cases it leaves out on purpose: a body sent with a
+    wrong or malformed Content-Type. Schemathesis only asks those not to be a server error;
+    this API answers them (415, or 400) like any other request, so the answer is documented."""
+    if coverage_scenario(case) not in CONTENT_TYPE_PROBES:
+        return
+    documented = {code.upper() for code in case.operation.responses.status_codes}
+    status = str(response.status_code)
+    if documented & {status, f"{status[0]}XX", "DEFAULT"}:
+        return
+    sent_as = response.request.headers.get("Content-Type", "")
+    sent_as = sent_as.decode("latin-1") if isinstance(sent_as, bytes) else sent_as
+    raise AssertionError(
+        f"Undocumented status code for a body sent as Content-Type: {sent_as}\n"
+        f"Received: {status}\nDocumented: {', '.join(sorted(documented))}"
+    )
+
+
+def validate(case: Case[Any], response: Response, sender: str, **kwargs: Any) -> None:
+    """Every check on the response (plus ours), but the tolerated one (`tolerated_checks`)."""
+    try:
+        case.validate_response(
+            response,
+            excluded_checks=tolerated_checks(case, response),
+            additional_checks=[media_type_probe_status_documented],
+            **kwargs,
+        )
+    except FailureGroup as failure:
+        failure.add_note(
+            f"\nSent as {sender}. Schemathesis seed {SEED}, Hypothesis derandomized: rerunning"
+            " this test sends the same cases."
+        )
+        raise
+
+
+# Rules of a new password that JSON Schema cannot state (one compares two fields, one is a
+# list of 10,000 passwords); the document states them in the field's description.
+DESCRIBED_PASSWORD_RULES = {"equals_username", "common_password"}
+
+
+def tolerated_checks(case: Case[Any], response: Response) -> list[CheckFunction]:
+    """Checks not to apply to this response: only `positive_data_acceptance`, and only for a
+    422 refusing a new password by a rule the document describes but cannot express."""
+    if response.status_code != 422 or case.operation.label not in (
+        "POST /register",
+        "PUT /users/me/password",
+    ):
+        return []
+    try:
+        problem = response.json()
+    except ValueError:
+        return []
+    described = (
+        isinstance(problem, dict)
+        and problem.get("code") == "weak_password"
+        and problem.get("rule") in DESCRIBED_PASSWORD_RULES
+    )
+    return [positive_data_acceptance] if described else []
