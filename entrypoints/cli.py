@@ -13,8 +13,8 @@ import uvicorn
 from sqlalchemy.engine import make_url
 
 from application.accounts.dto import RegisterCommand, UserView
-from domain.accounts.model import Role
 from domain.shared.errors import DomainError
+from domain.shared.roles import Role
 from entrypoints.container import build_container, close_resources, migrate_database
 from entrypoints.http.server import HeadLimitedHttpToolsProtocol
 from entrypoints.logging_setup import configure_logging

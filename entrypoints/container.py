@@ -25,12 +25,19 @@ from adapters.sql.sqlite_reads import (
     create_sqlite_reader,
 )
 from adapters.sql.uow import SqlUnitOfWork
-from application.accounts.login import Login
-from application.accounts.login_limits import LoginLimits
-from application.accounts.profile import ChangePassword, GetCurrentUser, GetUser, ListUsers
-from application.accounts.registration import CreateFirstAdmin, RegisterUser
-from application.accounts.sessions import Authenticate, Logout, RefreshTokens
-from application.accounts.settings import SessionPolicy
+from application.accounts.policies import LoginLimits, SessionPolicy
+from application.accounts.use_cases import (
+    Authenticate,
+    ChangePassword,
+    CreateFirstAdmin,
+    GetCurrentUser,
+    GetUser,
+    ListUsers,
+    Login,
+    Logout,
+    RefreshTokens,
+    RegisterUser,
+)
 from application.todos.use_cases import (
     ChangeTodo,
     CreateTodo,

@@ -7,7 +7,8 @@ from typing import Any
 from adapters.memory.store import Journal, MemoryStore, clone, restore
 from application.accounts.ports import SessionRepository, UserRepository
 from domain.accounts.errors import UsernameTaken
-from domain.accounts.model import LoginSession, RefreshToken, Role, User
+from domain.accounts.model import LoginSession, RefreshToken, User
+from domain.shared.roles import Role
 
 
 class InMemoryUserRepository(UserRepository):

@@ -9,7 +9,7 @@ import jwt
 from application.accounts.ports import AccessClaims, IssuedAccessToken, TokenService
 from application.shared.ports import Clock
 from domain.accounts.errors import InvalidToken
-from domain.accounts.model import Role
+from domain.shared.roles import Role
 
 ALGORITHM = "HS256"
 CLOCK_SKEW_SECONDS = 30

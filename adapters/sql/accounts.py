@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.sql.tables import login_sessions, refresh_tokens, users
 from application.accounts.ports import SessionRepository, UserRepository
 from domain.accounts.errors import UsernameTaken
-from domain.accounts.model import LoginSession, RefreshToken, Role, User, Username
+from domain.accounts.model import LoginSession, RefreshToken, User, Username
+from domain.shared.roles import Role
 
 # Hot-path statements are built once: building a SELECT costs more than running it on SQLite.
 _USER_BY_ID = select(users).where(users.c.id == bindparam("user_id"))

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from application.shared.actor import Actor
-from domain.accounts.model import Role, User
+from domain.accounts.model import User
+from domain.shared.roles import Role
 
 
 @dataclass(frozen=True, slots=True)

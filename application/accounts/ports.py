@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from application.shared.ports import UnitOfWork
-from domain.accounts.model import LoginSession, RefreshToken, Role, User
+from domain.accounts.model import LoginSession, RefreshToken, User
+from domain.shared.roles import Role
 
 
 class UserRepository(abc.ABC):

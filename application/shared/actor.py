@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.accounts.model import Role
+from domain.shared.roles import Role
 
 
 @dataclass(frozen=True, slots=True)

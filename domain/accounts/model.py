@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 
 from domain.accounts.errors import InvalidEmail, InvalidUsername, WeakPassword
+from domain.shared.roles import Role
 
 # Rules written as patterns that Python, ECMAScript and Rust read alike: the OpenAPI
 # document publishes these same strings.
@@ -20,11 +20,6 @@ _USERNAME = re.compile(USERNAME_PATTERN.strip("^$"))
 _EMAIL = re.compile(EMAIL_PATTERN.strip("^$"))
 PASSWORD_MIN, PASSWORD_MAX = 8, 1024
 EMAIL_MAX = 254
-
-
-class Role(Enum):
-    USER = "user"
-    ADMIN = "admin"
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,15 @@ from typing import Any
 from fastapi import FastAPI
 
 from entrypoints.container import Container, close_resources, create_configured_admin
-from entrypoints.http import accounts, health, todos
+from entrypoints.http import health
+from entrypoints.http.accounts import routes as accounts
 from entrypoints.http.cors import ProblemCORSMiddleware
 from entrypoints.http.deps import SECURITY_SCHEMES
 from entrypoints.http.docs import install_docs
 from entrypoints.http.errors import install_error_handlers
 from entrypoints.http.middleware import RequestContextMiddleware, RequestGuardMiddleware
 from entrypoints.http.problems import Problem
+from entrypoints.http.todos import routes as todos
 
 DESCRIPTION = """Five FastAPI tutorial case studies, built for real on one hexagonal core.
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain.accounts.model import LoginSession, RefreshToken, Role, User, Username
+from domain.accounts.model import LoginSession, RefreshToken, User, Username
+from domain.shared.roles import Role
 from domain.todos.model import Todo
 from tests.support.storage import UowFactory
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.accounts.errors import UsernameTaken
-from domain.accounts.model import Role
+from domain.shared.roles import Role
 from tests.contract.builders import add_users, assert_utc, at, new_user
 from tests.support.storage import UowFactory
 

@@ -100,7 +100,7 @@ async def other_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 async def admin_headers(client: httpx.AsyncClient, container: Container) -> dict[str, str]:
     """Auth headers of an administrator `root`, created the way the CLI does it."""
     from application.accounts.dto import RegisterCommand
-    from domain.accounts.model import Role
+    from domain.shared.roles import Role
 
     await container.register_user().execute(RegisterCommand("root", PASSWORD, role=Role.ADMIN))
     return bearer(await login(client, "root"))

@@ -30,7 +30,7 @@ from schemathesis.python import asgi
 from starlette.types import ASGIApp
 
 from application.accounts.dto import RegisterCommand
-from domain.accounts.model import Role
+from domain.shared.roles import Role
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from application.accounts.dto import RegisterCommand
-from domain.accounts.model import Role
+from domain.shared.roles import Role
 from entrypoints.container import Container
 from tests.http.conftest import PASSWORD, SignUp, bearer, login
 

@@ -14,14 +14,20 @@ from adapters.security.argon2_hasher import Argon2PasswordHasher
 from adapters.security.common_passwords import FileCommonPasswords
 from adapters.security.jwt_tokens import PyJwtTokenService
 from application.accounts.dto import LoginCommand, RegisterCommand, TokenPair, UserView
-from application.accounts.login import Login
-from application.accounts.login_limits import LoginLimits
-from application.accounts.profile import ChangePassword, GetCurrentUser, GetUser, ListUsers
-from application.accounts.registration import RegisterUser
-from application.accounts.sessions import Authenticate, Logout, RefreshTokens
-from application.accounts.settings import SessionPolicy
+from application.accounts.policies import LoginLimits, SessionPolicy
+from application.accounts.use_cases import (
+    Authenticate,
+    ChangePassword,
+    GetCurrentUser,
+    GetUser,
+    ListUsers,
+    Login,
+    Logout,
+    RefreshTokens,
+    RegisterUser,
+)
 from application.shared.actor import Actor
-from domain.accounts.model import Role
+from domain.shared.roles import Role
 from tests.support.clock import ManualClock
 from tests.unit.todo_helpers import Todos
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from application.accounts.registration import CreateFirstAdmin
+from application.accounts.use_cases import CreateFirstAdmin
 from domain.accounts.errors import UsernameTaken, WeakPassword
-from domain.accounts.model import Role
+from domain.shared.roles import Role
 from tests.unit.conftest import PASSWORD, Accounts
 
 

@@ -7,7 +7,8 @@ import pytest
 from adapters.memory.store import MemoryStore
 from adapters.memory.uow import InMemoryUnitOfWork
 from domain.accounts.errors import UsernameTaken
-from domain.accounts.model import LoginSession, RefreshToken, Role, User, Username
+from domain.accounts.model import LoginSession, RefreshToken, User, Username
+from domain.shared.roles import Role
 from domain.todos.model import Todo
 from tests.support.clock import ManualClock
 

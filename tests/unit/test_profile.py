@@ -11,8 +11,8 @@ from domain.accounts.errors import (
     WeakPassword,
     WrongCurrentPassword,
 )
-from domain.accounts.model import Role
 from domain.shared.errors import Forbidden
+from domain.shared.roles import Role
 from tests.unit.conftest import PASSWORD, Accounts
 
 NEW = "a brand new passphrase"

@@ -6,7 +6,7 @@ import pytest
 
 from application.accounts.dto import RegisterCommand
 from domain.accounts.errors import InvalidEmail, InvalidUsername, UsernameTaken, WeakPassword
-from domain.accounts.model import Role
+from domain.shared.roles import Role
 from tests.unit.conftest import PASSWORD, Accounts
 
 

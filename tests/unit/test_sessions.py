@@ -4,7 +4,7 @@ import pytest
 
 from adapters.security.jwt_tokens import PyJwtTokenService
 from domain.accounts.errors import InvalidToken
-from domain.accounts.model import Role
+from domain.shared.roles import Role
 from tests.unit.conftest import SECRET, Accounts
 
 

@@ -23,7 +23,7 @@ from application.todos.use_cases import (
     GetTodo,
     ListTodos,
 )
-from domain.accounts.model import Role
+from domain.shared.roles import Role
 from tests.support.clock import ManualClock
 
 ALICE = Actor("alice-id", Role.USER, "alice-session")

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from application.accounts.dto import ChangePasswordCommand, LoginCommand, RegisterCommand
 from application.shared.paging import MAX_LIMIT, MAX_OFFSET
-from entrypoints.http.accounts_schemas import (
+from entrypoints.http.accounts.credentials import LOGIN_REQUEST_BODY, read_credentials
+from entrypoints.http.accounts.schemas import (
     ChangePasswordBody,
     RefreshBody,
     RegisterBody,
     TokenOut,
     UserOut,
 )
-from entrypoints.http.credentials import LOGIN_REQUEST_BODY, read_credentials
 from entrypoints.http.deps import BEARER_AUTH, caller, client_address, use_cases
 from entrypoints.http.paging import set_paging_headers
 from entrypoints.http.problems import responses

@@ -1,25 +1,19 @@
-"""Todo use cases. Every one is scoped to the caller: no role sees another user's todos."""
+"""Changing todos. Every use case is scoped to the caller: no role sees another's todos."""
 
 from __future__ import annotations
 
 from application.shared.actor import Actor
 from application.shared.ids import new_id
-from application.shared.paging import Page, check_page
 from application.shared.ports import Clock
 from application.todos.dto import (
     CreateTodoCommand,
-    ListTodosQuery,
     ReplaceTodoCommand,
     TodoView,
     UpdateTodoCommand,
 )
-from application.todos.ports import TodoQuery, TodosUnitOfWork
+from application.todos.ports import TodosUnitOfWork
 from domain.todos.errors import TodoNotFound
 from domain.todos.model import Todo
-
-
-def _not_found(todo_id: str) -> TodoNotFound:
-    return TodoNotFound(f"todo {todo_id!r} not found")
 
 
 class CreateTodo:
@@ -37,18 +31,6 @@ class CreateTodo:
         return TodoView.from_todo(todo)
 
 
-class GetTodo:
-    def __init__(self, uow: TodosUnitOfWork) -> None:
-        self._uow = uow
-
-    async def execute(self, actor: Actor, todo_id: str) -> TodoView:
-        async with self._uow as uow:
-            todo = await uow.todos.get(actor.user_id, todo_id)
-        if todo is None:
-            raise _not_found(todo_id)
-        return TodoView.from_todo(todo)
-
-
 class ChangeTodo:
     """PUT passes every field, PATCH only the given ones; the entity applies them alike."""
 
@@ -60,7 +42,7 @@ class ChangeTodo:
         async with self._uow as uow:
             todo = await uow.todos.get_for_update(cmd.actor.user_id, cmd.todo_id)
             if todo is None:
-                raise _not_found(cmd.todo_id)
+                raise TodoNotFound.with_id(cmd.todo_id)
             todo.change(self._clock.now(), cmd.task, cmd.completed, cmd.order)
             await uow.todos.save(todo)
             await uow.commit()
@@ -74,7 +56,7 @@ class DeleteTodo:
     async def execute(self, actor: Actor, todo_id: str) -> None:
         async with self._uow as uow:
             if not await uow.todos.delete(actor.user_id, todo_id):
-                raise _not_found(todo_id)
+                raise TodoNotFound.with_id(todo_id)
             await uow.commit()
 
 
@@ -88,15 +70,3 @@ class DeleteAllTodos:
             deleted = await uow.todos.delete_all(actor.user_id, completed)
             await uow.commit()
         return deleted
-
-
-class ListTodos:
-    def __init__(self, uow: TodosUnitOfWork) -> None:
-        self._uow = uow
-
-    async def execute(self, q: ListTodosQuery) -> Page[TodoView]:
-        check_page(q.limit, q.offset)
-        query = TodoQuery(q.actor.user_id, q.limit, q.offset, q.completed, q.sort, q.descending)
-        async with self._uow as uow:
-            todos, total = await uow.todos.list(query)
-        return Page([TodoView.from_todo(t) for t in todos], total, q.limit, q.offset)

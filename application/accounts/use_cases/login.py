@@ -3,9 +3,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from application.accounts.dto import LoginCommand, TokenPair
-from application.accounts.login_limits import LoginLimits
+from application.accounts.policies import LoginLimits, SessionPolicy
 from application.accounts.ports import AccountsUnitOfWork, PasswordHasher, TokenService
-from application.accounts.settings import SessionPolicy
 from application.shared.ids import new_id
 from application.shared.ports import Clock
 from domain.accounts.errors import InvalidCredentials

@@ -1,6 +1,7 @@
-"""How many password guesses an account takes, and from where.
+"""Accounts policies: rules that need configuration or ports, used by several use cases.
 
-Two limits, both sliding windows behind the LoginThrottle port:
+LoginLimits decides how many password guesses an account takes, and from where. Two
+limits, both sliding windows behind the LoginThrottle port:
 - per account *and* client address (5 in 15 minutes by default): one client guessing;
 - per account from any address (20 by default): guessing spread over many addresses.
 The per-account limit could let an attacker lock the real user out, so it does not apply
@@ -11,8 +12,17 @@ attacker's own addresses are never "known", and the per-client limit still appli
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.accounts.ports import KnownClients, LoginThrottle
 from domain.accounts.errors import TooManyLoginAttempts
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPolicy:
+    """How long a login lasts before the user must enter the password again."""
+
+    refresh_token_days: int = 14
 
 
 class LoginLimits:

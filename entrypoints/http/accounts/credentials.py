@@ -10,7 +10,7 @@ from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
-from entrypoints.http.accounts_schemas import LoginBody, LoginForm
+from entrypoints.http.accounts.schemas import LoginBody, LoginForm
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"

@@ -5,7 +5,8 @@ from application.accounts.ports import AccountsUnitOfWork, CommonPasswords, Pass
 from application.shared.ids import new_id
 from application.shared.ports import Clock
 from domain.accounts.errors import UsernameTaken
-from domain.accounts.model import Role, User, Username, check_password_rules, validate_email
+from domain.accounts.model import User, Username, check_password_rules, validate_email
+from domain.shared.roles import Role
 
 
 class RegisterUser:

@@ -18,7 +18,7 @@ from entrypoints.http.deps import BEARER_AUTH, caller, use_cases
 from entrypoints.http.paging import set_paging_headers
 from entrypoints.http.problems import responses
 from entrypoints.http.routing import ApiRoute
-from entrypoints.http.todos_schemas import TodoCreate, TodoOut, TodoPatch, TodoReplace
+from entrypoints.http.todos.schemas import TodoCreate, TodoOut, TodoPatch, TodoReplace
 from entrypoints.http.urls import base_url
 
 router = APIRouter(prefix="/todos", tags=["todos"], route_class=ApiRoute)

@@ -1,50 +1,15 @@
 from __future__ import annotations
 
-from application.accounts.dto import ChangePasswordCommand, UserView
+from application.accounts.dto import ChangePasswordCommand
 from application.accounts.ports import (
     AccountsUnitOfWork,
     CommonPasswords,
     LoginThrottle,
     PasswordHasher,
 )
-from application.shared.actor import Actor
-from application.shared.paging import Page, check_page
 from application.shared.ports import Clock
-from domain.accounts.errors import (
-    InvalidToken,
-    TooManyLoginAttempts,
-    UserNotFound,
-    WrongCurrentPassword,
-)
+from domain.accounts.errors import InvalidToken, TooManyLoginAttempts, WrongCurrentPassword
 from domain.accounts.model import check_password_rules
-from domain.shared.errors import Forbidden
-
-
-class GetCurrentUser:
-    def __init__(self, uow: AccountsUnitOfWork) -> None:
-        self._uow = uow
-
-    async def execute(self, actor: Actor) -> UserView:
-        async with self._uow as uow:
-            user = await uow.users.get(actor.user_id)
-        if user is None:
-            raise InvalidToken("the user of this token no longer exists")
-        return UserView.from_user(user)
-
-
-class ListUsers:
-    """Admins only: the role is decided here, not by the route."""
-
-    def __init__(self, uow: AccountsUnitOfWork) -> None:
-        self._uow = uow
-
-    async def execute(self, actor: Actor, limit: int, offset: int) -> Page[UserView]:
-        if not actor.is_admin:
-            raise Forbidden("only administrators may list users")
-        check_page(limit, offset)
-        async with self._uow as uow:
-            users, total = await uow.users.list(limit=limit, offset=offset)
-        return Page([UserView.from_user(u) for u in users], total, limit, offset)
 
 
 class ChangePassword:
@@ -85,19 +50,3 @@ class ChangePassword:
                 user.id, self._clock.now(), except_session_id=cmd.actor.session_id
             )
             await uow.commit()
-
-
-class GetUser:
-    """A user may see themself; an admin may see anyone. Anyone else: not found."""
-
-    def __init__(self, uow: AccountsUnitOfWork) -> None:
-        self._uow = uow
-
-    async def execute(self, actor: Actor, user_id: str) -> UserView:
-        user = None
-        if actor.is_admin or actor.user_id == user_id:
-            async with self._uow as uow:
-                user = await uow.users.get(user_id)
-        if user is None:
-            raise UserNotFound(f"user {user_id!r} not found")
-        return UserView.from_user(user)
