@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import AsyncExitStack
 from typing import Any
 
 from dependency_injector import containers, providers
+from sqlalchemy import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.clock import SystemClock
 from adapters.memory.readiness import InMemoryReadinessProbe
@@ -20,11 +23,11 @@ from adapters.sql.engine import create_engine
 from adapters.sql.migrate import upgrade
 from adapters.sql.readiness import SqlReadinessProbe
 from adapters.sql.sqlite_reads import (
+    SqliteInlineReads,
     SqliteReadinessProbe,
-    SqliteReadUnitOfWork,
     create_sqlite_reader,
 )
-from adapters.sql.uow import SqlUnitOfWork
+from adapters.sql.uow import PostgresReadTransactions, SqlUnitOfWork
 from application.accounts.policies import LoginLimits, SessionPolicy
 from application.accounts.use_cases import (
     Authenticate,
@@ -58,38 +61,57 @@ from entrypoints.settings import (
 log = logging.getLogger("caseworks.container")
 
 
+def _closing_engine(resources: AsyncExitStack, url: str, pool_size: int) -> AsyncEngine:
+    engine = create_engine(url, pool_size)
+    resources.push_async_callback(engine.dispose)
+    return engine
+
+
+def _closing_sqlite_reader(resources: AsyncExitStack, url: str) -> Engine:
+    reader = create_sqlite_reader(url)
+    resources.callback(reader.dispose)
+    return reader
+
+
 class Container(containers.DeclarativeContainer):
     config = providers.Configuration(strict=True)
 
     clock = providers.Singleton(SystemClock)
 
+    # What holds pools or files registers its closing here when it is made; the app's
+    # lifespan (and every other user of a container) releases them all with
+    # close_resources(): one mechanism, whatever the backend.
+    resources = providers.Singleton(AsyncExitStack)
+
     # Storage, chosen by `backend` (CASEWORKS_STORAGE and the database URL): memory,
-    # sqlite or postgresql. A new unit of work for every use-case call.
+    # sqlite or postgresql. A new unit of work for every use-case call; each use case
+    # says whether it reads or writes.
     memory_store = providers.Singleton(MemoryStore)
-    engine = providers.Singleton(create_engine, config.database_url, config.db_pool_size)
+    engine = providers.Singleton(
+        _closing_engine, resources, config.database_url, config.db_pool_size
+    )
+    # SQLite reads run inline on the loop (adapters/sql/sqlite_reads.py); writes queue on
+    # this process's gate before BEGIN IMMEDIATE.
+    sqlite_reader = providers.Singleton(_closing_sqlite_reader, resources, config.database_url)
     sqlite_write_gate = providers.Singleton(asyncio.Lock)
     uow = providers.Selector(
         config.backend,
         memory=providers.Factory(InMemoryUnitOfWork, memory_store),
-        sqlite=providers.Factory(SqlUnitOfWork, engine, write_gate=sqlite_write_gate),
-        postgresql=providers.Factory(SqlUnitOfWork, engine),
-    )
-    # Reads: on SQLite they run inline on the loop (see adapters/sql/sqlite_reads.py).
-    sqlite_reader = providers.Singleton(create_sqlite_reader, config.database_url)
-    reader_engine = providers.Singleton(
-        create_engine, config.database_url, config.db_pool_size, autocommit=True
-    )
-    read_uow = providers.Selector(
-        config.backend,
-        memory=providers.Factory(InMemoryUnitOfWork, memory_store),
-        sqlite=providers.Factory(SqliteReadUnitOfWork, sqlite_reader),
-        postgresql=providers.Factory(SqlUnitOfWork, reader_engine, read_only=True),
+        sqlite=providers.Factory(
+            SqlUnitOfWork,
+            engine,
+            providers.Singleton(SqliteInlineReads, sqlite_reader),
+            write_gate=sqlite_write_gate,
+        ),
+        postgresql=providers.Factory(
+            SqlUnitOfWork, engine, providers.Singleton(PostgresReadTransactions, engine)
+        ),
     )
     readiness = providers.Selector(
         config.backend,
         memory=providers.Singleton(InMemoryReadinessProbe),
         sqlite=providers.Singleton(SqliteReadinessProbe, sqlite_reader),
-        postgresql=providers.Singleton(SqlReadinessProbe, reader_engine),
+        postgresql=providers.Singleton(SqlReadinessProbe, engine),
     )
 
     # Security adapters hold keys, limiters and counters: one per process.
@@ -122,23 +144,23 @@ class Container(containers.DeclarativeContainer):
     register_user = providers.Factory(RegisterUser, uow, hasher, common_passwords, clock)
     create_first_admin = providers.Factory(CreateFirstAdmin, uow, register_user)
     login = providers.Factory(Login, uow, hasher, tokens, login_limits, clock, session_policy)
-    authenticate = providers.Factory(Authenticate, read_uow, tokens, clock)
+    authenticate = providers.Factory(Authenticate, uow, tokens, clock)
     refresh_tokens = providers.Factory(RefreshTokens, uow, tokens, clock)
     logout = providers.Factory(Logout, uow, clock)
-    get_current_user = providers.Factory(GetCurrentUser, read_uow)
-    get_user = providers.Factory(GetUser, read_uow)
-    list_users = providers.Factory(ListUsers, read_uow)
+    get_current_user = providers.Factory(GetCurrentUser, uow)
+    get_user = providers.Factory(GetUser, uow)
+    list_users = providers.Factory(ListUsers, uow)
     change_password = providers.Factory(
         ChangePassword, uow, hasher, common_passwords, login_throttle, clock
     )
 
     # Todos
     create_todo = providers.Factory(CreateTodo, uow, clock)
-    get_todo = providers.Factory(GetTodo, read_uow)
+    get_todo = providers.Factory(GetTodo, uow)
     change_todo = providers.Factory(ChangeTodo, uow, clock)
     delete_todo = providers.Factory(DeleteTodo, uow)
     delete_all_todos = providers.Factory(DeleteAllTodos, uow)
-    list_todos = providers.Factory(ListTodos, read_uow)
+    list_todos = providers.Factory(ListTodos, uow)
 
 
 def build_container(settings: Settings, **overrides: Any) -> Container:
@@ -156,14 +178,8 @@ def build_container(settings: Settings, **overrides: Any) -> Container:
 
 
 async def close_resources(container: Container) -> None:
-    """Release the pools this container opened (the app's lifespan calls this)."""
-    backend = container.config.backend()
-    if backend != "memory":
-        await container.engine().dispose()
-    if backend == "sqlite":
-        container.sqlite_reader().dispose()
-    if backend == "postgresql":
-        await container.reader_engine().dispose()
+    """Release every pool and file this container opened (the app's lifespan calls this)."""
+    await container.resources().aclose()
 
 
 async def create_configured_admin(container: Container) -> None:

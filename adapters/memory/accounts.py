@@ -17,6 +17,7 @@ class InMemoryUserRepository(UserRepository):
         self._journal = journal
 
     async def add(self, user: User) -> None:
+        self._journal.check_writable()
         name = user.username.canonical
         if name in self._store.user_ids_by_name:
             raise UsernameTaken(f"username {user.username.value!r} is taken")
@@ -39,6 +40,7 @@ class InMemoryUserRepository(UserRepository):
         return any(user.role is role for user in self._store.users.values())
 
     async def update_password_hash(self, user_id: str, password_hash: str) -> None:
+        self._journal.check_writable()
         user = self._store.users.get(user_id)
         if user is not None:
             changed = _with(user, password_hash=password_hash)
@@ -51,6 +53,7 @@ class InMemorySessionRepository(SessionRepository):
         self._journal = journal
 
     async def add(self, session: LoginSession) -> None:
+        self._journal.check_writable()
         _put(self._journal, self._store.sessions, session.id, clone(session))
 
     async def get(self, session_id: str) -> LoginSession | None:
@@ -58,6 +61,7 @@ class InMemorySessionRepository(SessionRepository):
         return clone(session) if session else None
 
     async def revoke(self, session_id: str, at: datetime) -> None:
+        self._journal.check_writable()
         session = self._store.sessions.get(session_id)
         if session is not None and session.revoked_at is None:
             revoked = clone(session)
@@ -67,11 +71,13 @@ class InMemorySessionRepository(SessionRepository):
     async def revoke_all_for_user(
         self, user_id: str, at: datetime, except_session_id: str | None = None
     ) -> None:
+        self._journal.check_writable()
         for session in list(self._store.sessions.values()):
             if session.user_id == user_id and session.id != except_session_id:
                 await self.revoke(session.id, at)
 
     async def add_token(self, token: RefreshToken) -> None:
+        self._journal.check_writable()
         _put(self._journal, self._store.refresh_tokens, token.token_hash, clone(token))
 
     async def get_token_for_update(self, token_hash: str) -> RefreshToken | None:
@@ -80,6 +86,7 @@ class InMemorySessionRepository(SessionRepository):
         return clone(token) if token else None
 
     async def mark_token_used(self, token_hash: str, at: datetime) -> None:
+        self._journal.check_writable()
         token = self._store.refresh_tokens.get(token_hash)
         if token is not None:
             _put(self._journal, self._store.refresh_tokens, token_hash, _with(token, used_at=at))

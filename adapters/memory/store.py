@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from application.shared.ports import ReadOnlyTransaction
 from domain.accounts.model import LoginSession, RefreshToken, User
 from domain.todos.model import Todo
 
@@ -26,12 +27,20 @@ class MemoryStore:
 
 
 class Journal:
-    """Undo steps for the open transaction, run in reverse when it ends without commit."""
+    """Undo steps for the open transaction, run in reverse when it ends without commit.
+    Every write records its undo step first, so a read-only journal refuses every write."""
 
     def __init__(self) -> None:
         self._undo: list[Callable[[], object]] = []
+        self.read_only = False
+
+    def check_writable(self) -> None:
+        """Called first by every write method, so a write changing nothing fails too."""
+        if self.read_only:
+            raise ReadOnlyTransaction("a write in a read-only unit of work")
 
     def record(self, undo: Callable[[], object]) -> None:
+        self.check_writable()
         self._undo.append(undo)
 
     def forget(self) -> None:

@@ -17,6 +17,7 @@ class InMemoryTodoRepository(TodoRepository):
         return self._store.todos_by_owner.get(owner_id, {})
 
     async def add(self, todo: Todo) -> None:
+        self._journal.check_writable()
         self._put(clone(todo))
 
     async def get(self, owner_id: str, todo_id: str) -> Todo | None:
@@ -27,10 +28,12 @@ class InMemoryTodoRepository(TodoRepository):
         return await self.get(owner_id, todo_id)  # the store lock already serialises
 
     async def save(self, todo: Todo) -> None:
+        self._journal.check_writable()
         if todo.id in self._owned(todo.owner_id):
             self._put(clone(todo))
 
     async def delete(self, owner_id: str, todo_id: str) -> bool:
+        self._journal.check_writable()
         owned = self._owned(owner_id)
         if todo_id not in owned:
             return False
@@ -39,6 +42,7 @@ class InMemoryTodoRepository(TodoRepository):
         return True
 
     async def delete_all(self, owner_id: str, completed: bool | None = None) -> int:
+        self._journal.check_writable()
         if completed is not None:
             owned = self._owned(owner_id)
             doomed = [t.id for t in owned.values() if t.completed == completed]
@@ -46,11 +50,12 @@ class InMemoryTodoRepository(TodoRepository):
                 self._journal.record(restore(owned, todo_id))
                 del owned[todo_id]
             return len(doomed)
-        everything = self._store.todos_by_owner.pop(owner_id, {})
+        everything = self._store.todos_by_owner.get(owner_id, {})
         if everything:
             self._journal.record(
                 lambda: self._store.todos_by_owner.__setitem__(owner_id, everything)
             )
+            del self._store.todos_by_owner[owner_id]
         return len(everything)
 
     async def list(self, query: TodoQuery) -> tuple[Sequence[Todo], int]:

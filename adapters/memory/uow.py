@@ -4,11 +4,13 @@ from adapters.memory.accounts import InMemorySessionRepository, InMemoryUserRepo
 from adapters.memory.store import Journal, MemoryStore
 from adapters.memory.todos import InMemoryTodoRepository
 from application.accounts.ports import AccountsUnitOfWork
+from application.shared.ports import ReadOnlyTransaction
 from application.todos.ports import TodosUnitOfWork
 
 
 class InMemoryUnitOfWork(AccountsUnitOfWork, TodosUnitOfWork):
-    """Serialisable by construction: a transaction holds the store's lock until it ends."""
+    """Serialisable by construction: a transaction, read or write, holds the store's lock
+    until it ends, so a read is one snapshot and writes never interleave."""
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -18,12 +20,15 @@ class InMemoryUnitOfWork(AccountsUnitOfWork, TodosUnitOfWork):
         self.todos = InMemoryTodoRepository(store, self._journal)
 
     async def begin(self) -> None:
+        self._journal.read_only = self.is_read_only
         await self._store.lock.acquire()
 
     async def commit(self) -> None:
+        if self._journal.read_only:
+            raise ReadOnlyTransaction("commit in a read-only unit of work")
         self._journal.forget()
 
-    async def close(self) -> None:
+    async def close(self, error: BaseException | None = None) -> None:
         try:
             self._journal.roll_back()
         finally:

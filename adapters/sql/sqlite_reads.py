@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from adapters.sql.uow import SqlRepositories
+from adapters.sql.uow import ReadTransaction, ReadTransactions
 from application.shared.ports import ReadinessProbe
 
 # A reader should never wait; if it must (WAL recovery), it gives up quickly.
@@ -61,23 +61,27 @@ class SqliteReadinessProbe(ReadinessProbe):
             connection.exec_driver_sql("SELECT 1 FROM alembic_version")
 
 
-class SqliteReadUnitOfWork(SqlRepositories):
-    """One snapshot read; committing is refused because nothing may be written."""
+class SqliteInlineReads(ReadTransactions):
+    """Read transactions on the event loop: BEGIN on a pysqlite connection is a WAL
+    snapshot for all of its statements, and PRAGMA query_only makes SQLite refuse writes."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._connection: Connection | None = None
 
-    async def begin(self) -> None:
+    async def open(self) -> ReadTransaction:
         connection = self._engine.connect()
-        connection.begin()
-        self._connection = connection
-        self._bind(InlineConnection(connection))
+        try:
+            connection.begin()
+        except BaseException:
+            connection.close()
+            raise
+        return _InlineRead(connection)
 
-    async def commit(self) -> None:
-        raise RuntimeError("a read-only unit of work cannot commit")
+
+class _InlineRead(ReadTransaction):
+    def __init__(self, connection: Connection) -> None:
+        self._sync = connection
+        self.connection = InlineConnection(connection)
 
     async def close(self) -> None:
-        if self._connection is not None:
-            connection, self._connection = self._connection, None
-            connection.close()
+        self._sync.close()

@@ -1,14 +1,61 @@
 from __future__ import annotations
 
+import abc
 import asyncio
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql.accounts import SqlSessionRepository, SqlUserRepository
+from adapters.sql.errors import port_error
 from adapters.sql.todos import SqlTodoRepository
 from application.accounts.ports import AccountsUnitOfWork
+from application.shared.ports import ReadOnlyTransaction
 from application.todos.ports import TodosUnitOfWork
+
+
+class ReadTransaction(abc.ABC):
+    """An open read-only transaction: one snapshot, and the database refuses writes."""
+
+    connection: Any  # an AsyncConnection, or anything with the same `execute`
+
+    @abc.abstractmethod
+    async def close(self) -> None: ...
+
+
+class ReadTransactions(abc.ABC):
+    """How a database opens read transactions (PostgreSQL and SQLite differ)."""
+
+    @abc.abstractmethod
+    async def open(self) -> ReadTransaction: ...
+
+
+class PostgresReadTransactions(ReadTransactions):
+    """REPEATABLE READ READ ONLY: a list and its count see one snapshot, and PostgreSQL
+    itself refuses a write (SQLSTATE 25006). asyncpg sends it as one BEGIN statement."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def open(self) -> ReadTransaction:
+        connection = await self._engine.connect()
+        try:
+            connection = await connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+            await connection.begin()
+        except BaseException:
+            await connection.close()
+            raise
+        return _AsyncRead(connection)
+
+
+class _AsyncRead(ReadTransaction):
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def close(self) -> None:
+        await self.connection.close()  # rolls back
 
 
 class SqlRepositories(AccountsUnitOfWork, TodosUnitOfWork):
@@ -22,32 +69,49 @@ class SqlRepositories(AccountsUnitOfWork, TodosUnitOfWork):
 
 
 class SqlUnitOfWork(SqlRepositories):
-    """One connection and one transaction per `async with`; never shared between calls."""
+    """One connection and one transaction per `async with`; never shared between calls.
+
+    Writes run on `engine` in a transaction of their own; reads open through `reads`.
+    Driver errors leave as the port's errors (adapters/sql/errors.py).
+    """
 
     def __init__(
         self,
         engine: AsyncEngine,
-        read_only: bool = False,
+        reads: ReadTransactions,
         write_gate: asyncio.Lock | None = None,
     ) -> None:
         self._engine = engine
-        self._read_only = read_only
+        self._reads = reads
         # SQLite has one writer at a time. Queueing writers of this process on an asyncio
         # lock is FIFO and instant; leaving them to SQLite's busy handler means sleeping
         # and polling, which measured here as multi-second tails under 32 writers.
-        self._gate = None if read_only else write_gate
+        self._gate = write_gate
+        self._read: ReadTransaction | None = None
         self._connection: AsyncConnection | None = None
+        self._gated = False
 
     async def begin(self) -> None:
+        try:
+            if self.is_read_only:
+                self._read = await self._reads.open()
+                self._bind(self._read.connection)
+            else:
+                await self._begin_write()
+        except Exception as error:
+            translated = port_error(error)
+            if translated is None:
+                raise
+            raise translated from error
+
+    async def _begin_write(self) -> None:
         if self._gate is not None:
             await self._gate.acquire()
+            self._gated = True
         try:
             connection = await self._engine.connect()
             try:
-                # A read-only unit of work runs on an autocommit engine: no BEGIN/ROLLBACK
-                # round trips and no locks; each statement reads its own snapshot.
-                if not self._read_only:
-                    await connection.begin()
+                await connection.begin()
             except BaseException:
                 await connection.close()
                 raise
@@ -58,17 +122,25 @@ class SqlUnitOfWork(SqlRepositories):
         self._bind(connection)
 
     async def commit(self) -> None:
-        assert self._connection is not None, "commit outside a unit of work"
+        if self._connection is None:
+            raise ReadOnlyTransaction("commit in a read-only unit of work")
         await self._connection.commit()
 
-    async def close(self) -> None:
-        if self._connection is not None:
-            connection, self._connection = self._connection, None
-            try:
+    async def close(self, error: BaseException | None = None) -> None:
+        read, self._read = self._read, None
+        connection, self._connection = self._connection, None
+        try:
+            if read is not None:
+                await read.close()
+            if connection is not None:
                 await connection.close()  # rolls back whatever was not committed
-            finally:
-                self._release_gate()
+        finally:
+            self._release_gate()
+        translated = port_error(error) if error is not None else None
+        if translated is not None:
+            raise translated from error
 
     def _release_gate(self) -> None:
-        if self._gate is not None:
+        if self._gated and self._gate is not None:
+            self._gated = False
             self._gate.release()

@@ -1,11 +1,11 @@
-"""Ports every context shares: the clock and the unit of work."""
+"""Ports every context shares: the clock, the unit of work, and storage's own errors."""
 
 from __future__ import annotations
 
 import abc
 from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Literal, Self
 
 
 class Clock(abc.ABC):
@@ -14,10 +14,50 @@ class Clock(abc.ABC):
         """The current time, timezone-aware UTC."""
 
 
+class StorageUnavailable(Exception):
+    """The storage cannot be reached or is overloaded; nothing was committed. Retry later."""
+
+
+class StorageConflict(Exception):
+    """The storage refused the transaction because of a concurrent one; nothing was
+    committed and the same request may succeed if tried again."""
+
+
+class ReadOnlyTransaction(Exception):
+    """A write (or commit) in a unit of work opened with `read()`: a bug in a use case."""
+
+
 class UnitOfWork(abc.ABC):
-    """One transaction. Leaving the `async with` block without `commit()` rolls back."""
+    """One transaction at a time, chosen by the use case:
+
+        async with self._uow.read() as uow:     # one snapshot; any write raises
+            ...
+        async with self._uow.write() as uow:    # leaving without commit() rolls back
+            ...
+            await uow.commit()
+
+    A read sees one snapshot for all of its statements on every adapter, and a write in
+    it raises ReadOnlyTransaction on every adapter. Driver errors leave as
+    StorageUnavailable or StorageConflict. A use case may open several in turn.
+    """
+
+    _mode: Literal["read", "write"] | None = None
+
+    def read(self) -> Self:
+        self._mode = "read"
+        return self
+
+    def write(self) -> Self:
+        self._mode = "write"
+        return self
+
+    @property
+    def is_read_only(self) -> bool:
+        return self._mode == "read"
 
     async def __aenter__(self) -> Self:
+        if self._mode is None:
+            raise RuntimeError("open a unit of work with read() or write()")
         await self.begin()
         return self
 
@@ -27,17 +67,20 @@ class UnitOfWork(abc.ABC):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.close()
+        self._mode = None
+        await self.close(exc)
 
     @abc.abstractmethod
     async def begin(self) -> None: ...
 
     @abc.abstractmethod
-    async def commit(self) -> None: ...
+    async def commit(self) -> None:
+        """Make the writes durable; raises ReadOnlyTransaction in a read."""
 
     @abc.abstractmethod
-    async def close(self) -> None:
-        """Roll back anything not committed and release the connection."""
+    async def close(self, error: BaseException | None = None) -> None:
+        """Roll back anything not committed and release the connection. An adapter may
+        raise a port error (StorageUnavailable...) for a driver's `error` here."""
 
 
 class ReadinessProbe(abc.ABC):

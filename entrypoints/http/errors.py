@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from adapters.sql.errors import STORAGE_UNAVAILABLE
+from application.shared.ports import StorageConflict, StorageUnavailable
 from domain.shared.errors import DomainError, ErrorKind, RateLimited
 from entrypoints.http.problems import internal_error_response, problem_response
 
@@ -83,11 +83,23 @@ def _allowed_methods(request: Request) -> list[str]:
 async def on_storage_unavailable(request: Request, exc: Exception) -> JSONResponse:
     # The database went away or its pool is exhausted: the client may retry; nothing that
     # failed here was acknowledged, so nothing is lost.
-    log.error("storage unavailable: %s", type(exc).__name__)
+    log.error("storage unavailable: %s", exc)
     return problem_response(
         503,
         "storage_unavailable",
         "the database is unavailable; retry shortly",
+        {"Retry-After": "1"},
+    )
+
+
+async def on_storage_conflict(request: Request, exc: Exception) -> JSONResponse:
+    # A concurrent transaction won (serialization failure, deadlock): nothing was
+    # committed, and the same request may succeed when sent again.
+    log.warning("storage conflict: %s", exc)
+    return problem_response(
+        409,
+        "concurrent_update",
+        "a concurrent change got there first; retry the request",
         {"Retry-After": "1"},
     )
 
@@ -107,6 +119,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(HTTPException, on_http_error)
-    for unavailable in STORAGE_UNAVAILABLE:
-        app.add_exception_handler(unavailable, on_storage_unavailable)
+    app.add_exception_handler(StorageUnavailable, on_storage_unavailable)
+    app.add_exception_handler(StorageConflict, on_storage_conflict)
     app.add_exception_handler(Exception, on_unexpected_error)

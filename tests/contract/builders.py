@@ -58,14 +58,14 @@ def new_todo(
 
 async def add_users(uow_factory: UowFactory, *users: User) -> None:
     """Commit users first: sessions and todos reference them by foreign key."""
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         for user in users:
             await uow.users.add(user)
         await uow.commit()
 
 
 async def add_todos(uow_factory: UowFactory, *todos: Todo) -> None:
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         for todo in todos:
             await uow.todos.add(todo)
         await uow.commit()

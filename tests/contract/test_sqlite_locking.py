@@ -1,7 +1,7 @@
 """SQLite across worker processes: no in-process write gate, only BEGIN IMMEDIATE.
 
-Each engine here stands for one `caseworks serve --workers N` process on the same file, so
-the asyncio write gate of one process does not order the others' writers.
+Each container here stands for one `caseworks serve --workers N` process on the same file,
+so the asyncio write gate of one process does not order the others' writers.
 """
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from adapters.sql.engine import create_engine
-from adapters.sql.uow import SqlUnitOfWork
+from entrypoints.container import close_resources
 from tests.contract.builders import new_todo, new_user
-from tests.support.storage import sqlite_copy
+from tests.support.storage import sqlite_copy, storage_container
 
 PROCESSES = 4
 INCREMENTS_EACH = 10
@@ -22,15 +21,15 @@ async def test_writers_of_separate_engines_lose_no_update(
     sqlite_template: Path, tmp_path: Path
 ) -> None:
     url = sqlite_copy(sqlite_template, tmp_path)
-    engines = [create_engine(url) for _ in range(PROCESSES)]
+    processes = [storage_container("sqlite", url) for _ in range(PROCESSES)]
     try:
-        async with SqlUnitOfWork(engines[0]) as uow:
+        async with processes[0].uow().write() as uow:
             await uow.users.add(new_user("alice"))
             await uow.todos.add(new_todo("t-1", "u-alice", "count", order=0))
             await uow.commit()
 
-        async def increment(engine_index: int) -> None:
-            async with SqlUnitOfWork(engines[engine_index]) as uow:
+        async def increment(process: int) -> None:
+            async with processes[process].uow().write() as uow:
                 todo = await uow.todos.get_for_update("u-alice", "t-1")
                 assert todo is not None
                 assert todo.order is not None
@@ -43,10 +42,10 @@ async def test_writers_of_separate_engines_lose_no_update(
         results = await asyncio.gather(*racers, return_exceptions=True)
 
         assert [r for r in results if r is not None] == []  # no "database is locked"
-        async with SqlUnitOfWork(engines[0], read_only=True) as uow:
+        async with processes[0].uow().read() as uow:
             final = await uow.todos.get("u-alice", "t-1")
         assert final is not None
         assert final.order == PROCESSES * INCREMENTS_EACH
     finally:
-        for engine in engines:
-            await engine.dispose()
+        for container in processes:
+            await close_resources(container)

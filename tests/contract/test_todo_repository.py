@@ -20,7 +20,7 @@ async def test_add_then_get_is_scoped_to_the_owner(uow_factory: UowFactory) -> N
     todo = new_todo("t-1", OWNER, "  buy milk ", order=7, created_at=at(1), completed=True)
     await add_todos(uow_factory, todo)
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         mine = await uow.todos.get(OWNER, "t-1")
         theirs = await uow.todos.get(OTHER, "t-1")
         unknown = await uow.todos.get(OWNER, "t-unknown")
@@ -40,14 +40,14 @@ async def test_save_writes_back_changes(uow_factory: UowFactory) -> None:
     await _users(uow_factory)
     await add_todos(uow_factory, new_todo("t-1", OWNER, "draft", order=3))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         todo = await uow.todos.get(OWNER, "t-1")
         assert todo is not None
         todo.change(at(10), task="final", completed=True, order=None)
         await uow.todos.save(todo)
         await uow.commit()
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         saved = await uow.todos.get(OWNER, "t-1")
     assert saved is not None
     assert (saved.task, saved.completed, saved.order) == ("final", True, None)
@@ -60,13 +60,13 @@ async def test_a_loaded_todo_changes_nothing_until_saved(uow_factory: UowFactory
     await _users(uow_factory)
     await add_todos(uow_factory, new_todo("t-1", OWNER, "draft", order=3))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         todo = await uow.todos.get(OWNER, "t-1")
         assert todo is not None
         todo.change(at(10), task="changed", order=99)
         await uow.commit()
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         kept = await uow.todos.get(OWNER, "t-1")
     assert kept is not None
     assert (kept.task, kept.order) == ("draft", 3)
@@ -76,14 +76,14 @@ async def test_delete_only_the_owners_todo(uow_factory: UowFactory) -> None:
     await _users(uow_factory)
     await add_todos(uow_factory, new_todo("t-1", OWNER), new_todo("t-2", OWNER))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.todos.delete(OTHER, "t-1") is False
         assert await uow.todos.delete(OWNER, "t-1") is True
         assert await uow.todos.delete(OWNER, "t-1") is False
         assert await uow.todos.delete(OWNER, "t-unknown") is False
         await uow.commit()
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.todos.get(OWNER, "t-1") is None
         assert await uow.todos.get(OWNER, "t-2") is not None
 
@@ -98,12 +98,12 @@ async def test_delete_all_counts_and_spares_other_owners(uow_factory: UowFactory
         new_todo("t-b", OTHER),
     )
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.todos.delete_all(OWNER) == 3
         assert await uow.todos.delete_all(OWNER) == 0
         await uow.commit()
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         mine, mine_total = await uow.todos.list(TodoQuery(OWNER, limit=10))
         theirs, theirs_total = await uow.todos.list(TodoQuery(OTHER, limit=10))
     assert (list(mine), mine_total) == ([], 0)
@@ -147,7 +147,7 @@ async def test_list_sorts_identically_everywhere(
 ) -> None:
     await _sample(uow_factory)
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         page, total = await uow.todos.list(
             TodoQuery(OWNER, limit=50, sort=sort, descending=descending)
         )
@@ -165,7 +165,7 @@ async def test_list_filters_by_completed(
 ) -> None:
     await _sample(uow_factory)
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         page, total = await uow.todos.list(TodoQuery(OWNER, limit=50, completed=completed))
 
     assert [t.id for t in page] == expected
@@ -182,7 +182,7 @@ async def test_list_pages_with_limit_offset_and_full_total(
 ) -> None:
     await _sample(uow_factory)
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         query = TodoQuery(OWNER, limit=limit, offset=offset, sort=TodoSortField.ORDER)
         page, total = await uow.todos.list(query)
 
@@ -193,7 +193,7 @@ async def test_list_pages_with_limit_offset_and_full_total(
 async def test_list_of_owner_without_todos_is_empty(uow_factory: UowFactory) -> None:
     await _sample(uow_factory)
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         page, total = await uow.todos.list(TodoQuery("u-nobody", limit=10))
         completed_page, completed_total = await uow.todos.list(
             TodoQuery(OTHER, limit=10, completed=True)

@@ -1,11 +1,17 @@
-"""UnitOfWork contract: one transaction; leaving without commit rolls back."""
+"""UnitOfWork contract: one transaction; leaving without commit rolls back; a read is one
+snapshot and refuses writes alike on every adapter."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+
 import pytest
 
+from application.shared.ports import ReadOnlyTransaction
+from application.todos.ports import TodoQuery
 from tests.contract.builders import add_todos, add_users, at, new_session, new_todo, new_user
-from tests.support.storage import UowFactory
+from tests.support.storage import UnitOfWork, UowFactory
 
 OWNER = "u-alice"
 
@@ -20,23 +26,23 @@ async def _alice_with_todo(uow_factory: UowFactory) -> None:
 
 
 async def test_commit_persists(uow_factory: UowFactory) -> None:
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         await uow.users.add(new_user("alice"))
         await uow.todos.add(new_todo("t-1", OWNER))
         await uow.commit()
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.users.get(OWNER) is not None
         assert await uow.todos.get(OWNER, "t-1") is not None
 
 
 async def test_leaving_without_commit_rolls_back_an_insert(uow_factory: UowFactory) -> None:
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         await uow.users.add(new_user("alice"))
         await uow.todos.add(new_todo("t-1", OWNER))
         assert await uow.todos.get(OWNER, "t-1") is not None  # visible inside
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.users.get(OWNER) is None
         assert await uow.users.get_by_username("alice") is None
         assert await uow.todos.get(OWNER, "t-1") is None
@@ -48,24 +54,24 @@ async def test_an_error_inside_rolls_back_and_propagates(uow_factory: UowFactory
     await _alice_with_todo(uow_factory)
 
     async def add_then_fail() -> None:
-        async with uow_factory() as uow:
+        async with uow_factory().write() as uow:
             await uow.todos.add(new_todo("t-2", OWNER))
             raise Boom
 
     with pytest.raises(Boom):
         await add_then_fail()
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.todos.get(OWNER, "t-2") is None
 
 
 async def test_leaving_without_commit_rolls_back_updates(uow_factory: UowFactory) -> None:
     await _alice_with_todo(uow_factory)
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         await uow.sessions.add(new_session("s-1", OWNER))
         await uow.commit()
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         todo = await uow.todos.get(OWNER, "t-1")
         assert todo is not None
         todo.change(at(5), task="changed", order=2)
@@ -73,7 +79,7 @@ async def test_leaving_without_commit_rolls_back_updates(uow_factory: UowFactory
         await uow.users.update_password_hash(OWNER, "other-hash")
         await uow.sessions.revoke("s-1", at(5))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         todo = await uow.todos.get(OWNER, "t-1")
         user = await uow.users.get(OWNER)
         session = await uow.sessions.get("s-1")
@@ -89,13 +95,13 @@ async def test_leaving_without_commit_rolls_back_deletes(uow_factory: UowFactory
     await _alice_with_todo(uow_factory)
     await add_todos(uow_factory, new_todo("t-2", OWNER))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.todos.delete(OWNER, "t-1") is True
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.todos.delete_all(OWNER) == 2
         await uow.todos.add(new_todo("t-3", OWNER))  # a write after the delete, also undone
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.todos.get(OWNER, "t-1") is not None
         assert await uow.todos.get(OWNER, "t-2") is not None
         assert await uow.todos.get(OWNER, "t-3") is None
@@ -104,26 +110,93 @@ async def test_leaving_without_commit_rolls_back_deletes(uow_factory: UowFactory
 async def test_writes_after_commit_need_another_commit(uow_factory: UowFactory) -> None:
     await add_users(uow_factory, new_user("alice"))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         await uow.todos.add(new_todo("t-1", OWNER))
         await uow.commit()
         await uow.todos.add(new_todo("t-2", OWNER))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.todos.get(OWNER, "t-1") is not None
         assert await uow.todos.get(OWNER, "t-2") is None
 
 
 async def test_read_only_unit_of_work_sees_committed_data(uow_factory: UowFactory) -> None:
     await _alice_with_todo(uow_factory)
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         await uow.users.update_password_hash(OWNER, "fresh-hash")
         await uow.commit()
 
-    async with uow_factory(read_only=True) as uow:
+    async with uow_factory().read() as uow:
         user = await uow.users.get(OWNER)
         todo = await uow.todos.get(OWNER, "t-1")
     assert user is not None
     assert user.password_hash == "fresh-hash"
     assert todo is not None
     assert todo.task == "keep me"
+
+
+WRITES = {
+    "add a todo": lambda uow: uow.todos.add(new_todo("t-9", OWNER)),
+    "save a todo": lambda uow: uow.todos.save(new_todo("t-1", OWNER, "changed")),
+    "delete a todo": lambda uow: uow.todos.delete(OWNER, "t-1"),
+    "delete no todo": lambda uow: uow.todos.delete(OWNER, "no-such-todo"),
+    "delete all todos": lambda uow: uow.todos.delete_all(OWNER),
+    "add a user": lambda uow: uow.users.add(new_user("bob")),
+    "update a hash": lambda uow: uow.users.update_password_hash(OWNER, "x"),
+    "revoke a session": lambda uow: uow.sessions.revoke("no-such-session", at(1)),
+}
+
+
+@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+async def test_a_write_in_a_read_fails_alike_and_changes_nothing(
+    uow_factory: UowFactory, write: Callable[[UnitOfWork], Awaitable[object]]
+) -> None:
+    await _alice_with_todo(uow_factory)
+
+    with pytest.raises(ReadOnlyTransaction):
+        async with uow_factory().read() as uow:
+            await write(uow)
+
+    async with uow_factory().read() as uow:
+        todo = await uow.todos.get(OWNER, "t-1")
+        assert todo is not None
+        assert todo.task == "keep me"
+        assert await uow.users.get_by_username("bob") is None
+
+
+async def test_commit_in_a_read_fails_alike(uow_factory: UowFactory) -> None:
+    with pytest.raises(ReadOnlyTransaction):
+        async with uow_factory().read() as uow:
+            await uow.commit()
+
+
+async def test_a_read_sees_one_snapshot_for_all_its_statements(uow_factory: UowFactory) -> None:
+    """A page and its total agree even when a write commits between the two statements."""
+    await _alice_with_todo(uow_factory)
+    writer_done = asyncio.Event()
+
+    async def add_one_more() -> None:
+        async with uow_factory().write() as uow:
+            await uow.todos.add(new_todo("t-2", OWNER, "late"))
+            await uow.commit()
+        writer_done.set()
+
+    async with uow_factory().read() as uow:
+        first, first_total = await uow.todos.list(TodoQuery(OWNER, limit=10))
+        writer = asyncio.create_task(add_one_more())
+        # The writer either commits now (SQL: MVCC/WAL) or waits for this read (memory).
+        await asyncio.wait({writer}, timeout=0.5)
+        second, second_total = await uow.todos.list(TodoQuery(OWNER, limit=10))
+    await writer
+    assert writer_done.is_set()
+    assert (first_total, second_total) == (1, 1)
+    assert [t.id for t in second] == [t.id for t in first] == ["t-1"]
+
+    async with uow_factory().read() as uow:
+        assert (await uow.todos.list(TodoQuery(OWNER, limit=10)))[1] == 2
+
+
+async def test_a_unit_of_work_must_say_read_or_write(uow_factory: UowFactory) -> None:
+    with pytest.raises(RuntimeError, match="read"):
+        async with uow_factory():
+            pass

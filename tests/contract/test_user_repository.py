@@ -14,7 +14,7 @@ async def test_add_then_get_returns_every_field(uow_factory: UowFactory) -> None
     user = new_user("Alice", role=Role.ADMIN, email="alice@example.org", created_at=at(1.5))
     await add_users(uow_factory, user)
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         loaded = await uow.users.get(user.id)
 
     assert loaded is not None
@@ -29,7 +29,7 @@ async def test_add_then_get_returns_every_field(uow_factory: UowFactory) -> None
 async def test_get_by_canonical_username(uow_factory: UowFactory) -> None:
     await add_users(uow_factory, new_user("Bob.Smith", user_id="u-bob"), new_user("carol"))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         found = await uow.users.get_by_username("bob.smith")
         other = await uow.users.get_by_username("carol")
 
@@ -44,7 +44,7 @@ async def test_get_by_canonical_username(uow_factory: UowFactory) -> None:
 async def test_unknown_user_is_none(uow_factory: UowFactory) -> None:
     await add_users(uow_factory, new_user("alice"))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.users.get("no-such-id") is None
         assert await uow.users.get_by_username("nobody") is None
 
@@ -53,11 +53,11 @@ async def test_unknown_user_is_none(uow_factory: UowFactory) -> None:
 async def test_duplicate_canonical_username_is_taken(uow_factory: UowFactory, second: str) -> None:
     await add_users(uow_factory, new_user("Alice", user_id="u-first"))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         with pytest.raises(UsernameTaken):
             await uow.users.add(new_user(second, user_id="u-second"))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.users.get("u-second") is None
         kept = await uow.users.get_by_username("alice")
     assert kept is not None
@@ -65,7 +65,7 @@ async def test_duplicate_canonical_username_is_taken(uow_factory: UowFactory, se
 
 
 async def test_duplicate_inside_one_unit_of_work_is_taken(uow_factory: UowFactory) -> None:
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         await uow.users.add(new_user("Dave", user_id="u-1"))
         with pytest.raises(UsernameTaken):
             await uow.users.add(new_user("DAVE", user_id="u-2"))
@@ -82,7 +82,7 @@ async def test_list_pages_by_created_at_then_id_with_total(uow_factory: UowFacto
         new_user("cat", user_id="u-c", created_at=at(2)),
     )
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         everyone, total = await uow.users.list(limit=10, offset=0)
         page, page_total = await uow.users.list(limit=2, offset=1)
         beyond, beyond_total = await uow.users.list(limit=2, offset=5)
@@ -100,11 +100,11 @@ async def test_list_pages_by_created_at_then_id_with_total(uow_factory: UowFacto
 async def test_update_password_hash_changes_only_that_user(uow_factory: UowFactory) -> None:
     await add_users(uow_factory, new_user("alice"), new_user("bob"))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         await uow.users.update_password_hash("u-alice", "new-hash")
         await uow.commit()
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         alice = await uow.users.get("u-alice")
         bob = await uow.users.get("u-bob")
     assert alice is not None
@@ -120,25 +120,25 @@ async def test_update_password_hash_of_unknown_user_creates_nothing(
 ) -> None:
     await add_users(uow_factory, new_user("alice"))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         await uow.users.update_password_hash("u-ghost", "new-hash")
         await uow.commit()
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.users.get("u-ghost") is None
         _, total = await uow.users.list(limit=10, offset=0)
     assert total == 1
 
 
 async def test_any_with_role(uow_factory: UowFactory) -> None:
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert not await uow.users.any_with_role(Role.ADMIN)
     await add_users(uow_factory, new_user("alice"))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.users.any_with_role(Role.USER)
         assert not await uow.users.any_with_role(Role.ADMIN)
     await add_users(uow_factory, new_user("root", role=Role.ADMIN))
 
-    async with uow_factory() as uow:
+    async with uow_factory().write() as uow:
         assert await uow.users.any_with_role(Role.ADMIN)

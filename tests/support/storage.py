@@ -12,25 +12,26 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.memory.store import MemoryStore
-from adapters.memory.uow import InMemoryUnitOfWork
 from adapters.sql.engine import create_engine
 from adapters.sql.migrate import upgrade
-from adapters.sql.sqlite_reads import SqliteReadUnitOfWork, create_sqlite_reader
-from adapters.sql.uow import SqlUnitOfWork
+from adapters.sql.tables import metadata
 from application.accounts.ports import AccountsUnitOfWork
 from application.todos.ports import TodosUnitOfWork
+from entrypoints.container import Container, build_container, close_resources
+from entrypoints.settings import Settings
 
 POSTGRES_ENV = "CASEWORKS_TEST_POSTGRES_URL"
 STORAGES = ["memory", "sqlite", "postgres"]
-TABLES = ["refresh_tokens", "login_sessions", "todos", "users"]
+# Children before parents, from the schema itself: a new table needs no edit here.
+TABLES = [table.name for table in reversed(metadata.sorted_tables)]
+SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
 class UnitOfWork(AccountsUnitOfWork, TodosUnitOfWork):
     """What every test factory returns: both contexts' repositories."""
 
 
-UowFactory = Callable[..., AccountsUnitOfWork | TodosUnitOfWork | UnitOfWork]
+UowFactory = Callable[[], UnitOfWork]
 
 
 def postgres_url() -> str:
@@ -82,41 +83,30 @@ async def truncate_postgres(engine: AsyncEngine) -> None:
         await connection.exec_driver_sql(f"TRUNCATE {', '.join(TABLES)} CASCADE")
 
 
+def storage_container(storage: str, database_url: str | None = None) -> Container:
+    """A container for `storage` ("memory", "sqlite", "postgres"): the pairing of engines,
+    readers, write gates and units of work is the container's, never the tests' own."""
+    settings = Settings(
+        storage="memory" if storage == "memory" else "sql",
+        database_url=database_url or "sqlite+aiosqlite:///:memory:",
+        secret_key=SECRET,
+        argon2_profile="CHEAPEST",
+        access_log=False,
+        _env_file=None,
+    )
+    return build_container(settings)
+
+
 @asynccontextmanager
 async def uow_factory_for(
     storage: str, sqlite_template: Path, tmp_path: Path, postgres: str | None
 ) -> AsyncIterator[UowFactory]:
-    """Yields `factory(read_only=False)` making units of work on one fresh database."""
-    if storage == "memory":
-        store = MemoryStore()
-        yield lambda read_only=False: InMemoryUnitOfWork(store)
-        return
-    if storage == "sqlite":
-        url = sqlite_copy(sqlite_template, tmp_path)
-        engine, reader, gate = create_engine(url), create_sqlite_reader(url), asyncio.Lock()
-
-        def factory(read_only: bool = False) -> UnitOfWork:
-            # The same pairing as the container: reads inline, writes on aiosqlite.
-            if read_only:
-                return SqliteReadUnitOfWork(reader)
-            return SqlUnitOfWork(engine, write_gate=gate)
-
-        try:
-            yield factory
-        finally:
-            await engine.dispose()
-            reader.dispose()
-        return
-    assert postgres is not None
-    engine, reader = create_engine(postgres), create_engine(postgres, autocommit=True)
-    await truncate_postgres(engine)
-
-    def pg_factory(read_only: bool = False) -> UnitOfWork:
-        # The same pairing as the container: reads on an autocommit pool.
-        return SqlUnitOfWork(reader if read_only else engine, read_only=read_only)
-
+    """Yields a factory of units of work on one fresh database, from the container."""
+    url = postgres if storage == "postgres" else sqlite_copy(sqlite_template, tmp_path)
+    container = storage_container(storage, url)
+    if storage == "postgres":
+        await truncate_postgres(container.engine())
     try:
-        yield pg_factory
+        yield container.uow  # type: ignore[no-any-return]
     finally:
-        await engine.dispose()
-        await reader.dispose()
+        await close_resources(container)

@@ -27,7 +27,7 @@ def a_session(clock: ManualClock, session_id: str = "s1") -> LoginSession:
 
 
 async def seed(store: MemoryStore, clock: ManualClock) -> None:
-    async with InMemoryUnitOfWork(store) as uow:
+    async with InMemoryUnitOfWork(store).write() as uow:
         await uow.users.add(a_user(clock))
         await uow.todos.add(a_todo(clock))
         await uow.sessions.add(a_session(clock))
@@ -40,7 +40,7 @@ async def test_committed_changes_are_seen_by_the_next_unit_of_work(
 ) -> None:
     await seed(store, clock)
 
-    async with InMemoryUnitOfWork(store) as uow:
+    async with InMemoryUnitOfWork(store).write() as uow:
         user = await uow.users.get("u1")
         todo = await uow.todos.get("u1", "t1")
         session = await uow.sessions.get("s1")
@@ -54,7 +54,7 @@ async def test_committed_changes_are_seen_by_the_next_unit_of_work(
 
 
 async def test_adds_without_commit_are_rolled_back(store: MemoryStore, clock: ManualClock) -> None:
-    async with InMemoryUnitOfWork(store) as uow:
+    async with InMemoryUnitOfWork(store).write() as uow:
         await uow.users.add(a_user(clock))
         await uow.todos.add(a_todo(clock))
         await uow.sessions.add(a_session(clock))
@@ -73,7 +73,7 @@ async def test_updates_without_commit_are_rolled_back(
     await seed(store, clock)
     clock.advance(minutes=1)
 
-    async with InMemoryUnitOfWork(store) as uow:
+    async with InMemoryUnitOfWork(store).write() as uow:
         await uow.users.update_password_hash("u1", "hash-2")
         todo = await uow.todos.get("u1", "t1")
         assert todo is not None
@@ -94,13 +94,13 @@ async def test_deletes_without_commit_are_rolled_back(
     store: MemoryStore, clock: ManualClock
 ) -> None:
     await seed(store, clock)
-    async with InMemoryUnitOfWork(store) as uow:
+    async with InMemoryUnitOfWork(store).write() as uow:
         await uow.todos.add(a_todo(clock, "t2"))
         await uow.commit()
 
-    async with InMemoryUnitOfWork(store) as uow:
+    async with InMemoryUnitOfWork(store).write() as uow:
         assert await uow.todos.delete("u1", "t1")
-    async with InMemoryUnitOfWork(store) as uow:
+    async with InMemoryUnitOfWork(store).write() as uow:
         assert await uow.todos.delete_all("u1") == 2
 
     assert set(store.todos_by_owner["u1"]) == {"t1", "t2"}
@@ -110,7 +110,7 @@ async def test_an_exception_rolls_back_and_releases_the_store(
     store: MemoryStore, clock: ManualClock
 ) -> None:
     async def fail_midway() -> None:
-        async with InMemoryUnitOfWork(store) as uow:
+        async with InMemoryUnitOfWork(store).write() as uow:
             await uow.users.add(a_user(clock))
             raise RuntimeError("boom")
 
@@ -119,7 +119,8 @@ async def test_an_exception_rolls_back_and_releases_the_store(
 
     assert store.users == {}
     assert not store.lock.locked()
-    async with InMemoryUnitOfWork(store) as uow:  # the lock was released: this does not hang
+    # The lock was released: this does not hang.
+    async with InMemoryUnitOfWork(store).write() as uow:
         await uow.users.add(a_user(clock))
         await uow.commit()
     assert "u1" in store.users
@@ -128,7 +129,7 @@ async def test_an_exception_rolls_back_and_releases_the_store(
 async def test_work_after_a_commit_is_still_rolled_back(
     store: MemoryStore, clock: ManualClock
 ) -> None:
-    async with InMemoryUnitOfWork(store) as uow:
+    async with InMemoryUnitOfWork(store).write() as uow:
         await uow.users.add(a_user(clock))
         await uow.commit()
         await uow.users.add(a_user(clock, "u2", "bob"))
@@ -141,7 +142,7 @@ async def test_a_taken_username_is_refused_by_the_repository(
 ) -> None:
     await seed(store, clock)
 
-    async with InMemoryUnitOfWork(store) as uow:
+    async with InMemoryUnitOfWork(store).write() as uow:
         with pytest.raises(UsernameTaken):
             await uow.users.add(a_user(clock, "u2", "ALICE"))
 
@@ -153,7 +154,7 @@ async def test_entities_read_are_copies_of_the_stored_ones(
 ) -> None:
     await seed(store, clock)
 
-    async with InMemoryUnitOfWork(store) as uow:
+    async with InMemoryUnitOfWork(store).write() as uow:
         todo = await uow.todos.get("u1", "t1")
         assert todo is not None
         todo.task = "mutated without save"
@@ -164,10 +165,10 @@ async def test_entities_read_are_copies_of_the_stored_ones(
 
 async def test_a_unit_of_work_can_be_used_again(store: MemoryStore, clock: ManualClock) -> None:
     uow = InMemoryUnitOfWork(store)
-    async with uow:
+    async with uow.write():
         await uow.users.add(a_user(clock))
         await uow.commit()
-    async with uow:
+    async with uow.write():
         await uow.users.add(a_user(clock, "u2", "bob"))
 
     assert set(store.users) == {"u1"}

@@ -33,7 +33,7 @@ class Login:
         await self._limits.begin_attempt(name, cmd.client)
         user = None
         if Username.is_valid(cmd.username):  # no other name can exist: skip the lookup
-            async with self._uow as uow:
+            async with self._uow.read() as uow:
                 user = await uow.users.get_by_username(name)
         if user is None:
             await self._hasher.verify_dummy(cmd.password)
@@ -55,7 +55,7 @@ class Login:
             expires_at=now + timedelta(days=self._policy.refresh_token_days),
         )
         refresh = self._tokens.new_refresh_token()
-        async with self._uow as uow:
+        async with self._uow.write() as uow:
             if new_hash is not None:
                 await uow.users.update_password_hash(user.id, new_hash)
             await uow.sessions.add(session)

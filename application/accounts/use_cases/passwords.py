@@ -28,7 +28,7 @@ class ChangePassword:
         self._clock = clock
 
     async def execute(self, cmd: ChangePasswordCommand) -> None:
-        async with self._uow as uow:
+        async with self._uow.read() as uow:
             user = await uow.users.get(cmd.actor.user_id)
         if user is None:
             raise InvalidToken("the user of this token no longer exists")
@@ -43,7 +43,7 @@ class ChangePassword:
         new = cmd.new_password
         check_password_rules(new, user.username, self._common.contains(new))
         new_hash = await self._hasher.hash(new)
-        async with self._uow as uow:
+        async with self._uow.write() as uow:
             await uow.users.update_password_hash(user.id, new_hash)
             # Whoever else holds a session with the old password is logged out now.
             await uow.sessions.revoke_all_for_user(

@@ -26,14 +26,14 @@ class RegisterUser:
         username = Username(cmd.username)
         email = validate_email(cmd.email)
         check_password_rules(cmd.password, username, self._common.contains(cmd.password))
-        async with self._uow as uow:
+        async with self._uow.read() as uow:
             # Cheap early answer; the unique index still decides a race at insert time.
             if await uow.users.get_by_username(username.canonical) is not None:
                 raise _taken(username)
         # Hash outside any transaction: a write lock must never wait on argon2.
         password_hash = await self._hasher.hash(cmd.password)
         user = User(new_id(), username, password_hash, cmd.role, self._clock.now(), email)
-        async with self._uow as uow:
+        async with self._uow.write() as uow:
             await uow.users.add(user)
             await uow.commit()
         return UserView.from_user(user)
@@ -68,5 +68,5 @@ class CreateFirstAdmin:
             raise
 
     async def _admin_exists(self) -> bool:
-        async with self._uow as uow:
+        async with self._uow.read() as uow:
             return await uow.users.any_with_role(Role.ADMIN)

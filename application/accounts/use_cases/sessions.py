@@ -20,7 +20,7 @@ class Authenticate:
 
     async def execute(self, access_token: str) -> Actor:
         claims = self._tokens.decode_access(access_token)
-        async with self._uow as uow:
+        async with self._uow.read() as uow:
             session = await uow.sessions.get(claims.session_id)
         if (
             session is None
@@ -41,7 +41,7 @@ class RefreshTokens:
         now = self._clock.now()
         token_hash = self._tokens.hash_refresh_token(refresh_token)
         new_refresh = self._tokens.new_refresh_token()
-        async with self._uow as uow:
+        async with self._uow.write() as uow:
             record = await uow.sessions.get_token_for_update(token_hash)
             session = await uow.sessions.get(record.session_id) if record else None
             if record is None or session is None or not session.is_active(now):
@@ -68,6 +68,6 @@ class Logout:
         self._clock = clock
 
     async def execute(self, actor: Actor) -> None:
-        async with self._uow as uow:
+        async with self._uow.write() as uow:
             await uow.sessions.revoke(actor.session_id, self._clock.now())
             await uow.commit()

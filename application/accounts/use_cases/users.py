@@ -15,7 +15,7 @@ class GetCurrentUser:
         self._uow = uow
 
     async def execute(self, actor: Actor) -> UserView:
-        async with self._uow as uow:
+        async with self._uow.read() as uow:
             user = await uow.users.get(actor.user_id)
         if user is None:
             raise InvalidToken("the user of this token no longer exists")
@@ -32,7 +32,7 @@ class ListUsers:
         if not actor.is_admin:
             raise Forbidden("only administrators may list users")
         check_page(limit, offset)
-        async with self._uow as uow:
+        async with self._uow.read() as uow:
             users, total = await uow.users.list(limit=limit, offset=offset)
         return Page([UserView.from_user(u) for u in users], total, limit, offset)
 
@@ -46,7 +46,7 @@ class GetUser:
     async def execute(self, actor: Actor, user_id: str) -> UserView:
         user = None
         if actor.is_admin or actor.user_id == user_id:
-            async with self._uow as uow:
+            async with self._uow.read() as uow:
                 user = await uow.users.get(user_id)
         if user is None:
             raise UserNotFound(f"user {user_id!r} not found")

@@ -25,7 +25,7 @@ class CreateTodo:
         todo = Todo.create(
             new_id(), cmd.actor.user_id, cmd.task, cmd.completed, cmd.order, self._clock.now()
         )
-        async with self._uow as uow:
+        async with self._uow.write() as uow:
             await uow.todos.add(todo)
             await uow.commit()
         return TodoView.from_todo(todo)
@@ -39,7 +39,7 @@ class ChangeTodo:
         self._clock = clock
 
     async def execute(self, cmd: UpdateTodoCommand | ReplaceTodoCommand) -> TodoView:
-        async with self._uow as uow:
+        async with self._uow.write() as uow:
             todo = await uow.todos.get_for_update(cmd.actor.user_id, cmd.todo_id)
             if todo is None:
                 raise TodoNotFound.with_id(cmd.todo_id)
@@ -54,7 +54,7 @@ class DeleteTodo:
         self._uow = uow
 
     async def execute(self, actor: Actor, todo_id: str) -> None:
-        async with self._uow as uow:
+        async with self._uow.write() as uow:
             if not await uow.todos.delete(actor.user_id, todo_id):
                 raise TodoNotFound.with_id(todo_id)
             await uow.commit()
@@ -66,7 +66,7 @@ class DeleteAllTodos:
 
     async def execute(self, actor: Actor, completed: bool | None = None) -> int:
         """Delete the caller's todos; `completed` keeps to the completed (or open) ones."""
-        async with self._uow as uow:
+        async with self._uow.write() as uow:
             deleted = await uow.todos.delete_all(actor.user_id, completed)
             await uow.commit()
         return deleted

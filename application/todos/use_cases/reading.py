@@ -14,7 +14,7 @@ class GetTodo:
         self._uow = uow
 
     async def execute(self, actor: Actor, todo_id: str) -> TodoView:
-        async with self._uow as uow:
+        async with self._uow.read() as uow:
             todo = await uow.todos.get(actor.user_id, todo_id)
         if todo is None:
             raise TodoNotFound.with_id(todo_id)
@@ -28,6 +28,6 @@ class ListTodos:
     async def execute(self, q: ListTodosQuery) -> Page[TodoView]:
         check_page(q.limit, q.offset)
         query = TodoQuery(q.actor.user_id, q.limit, q.offset, q.completed, q.sort, q.descending)
-        async with self._uow as uow:
+        async with self._uow.read() as uow:
             todos, total = await uow.todos.list(query)
         return Page([TodoView.from_todo(t) for t in todos], total, q.limit, q.offset)
