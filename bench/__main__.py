@@ -66,11 +66,12 @@ def reset_postgres(url: str) -> None:
     from sqlalchemy import text
 
     from adapters.sql.engine import create_engine
+    from adapters.sql.tables import metadata
 
     async def truncate() -> None:
         engine = create_engine(url)
         async with engine.begin() as connection:
-            tables = "refresh_tokens, login_sessions, todos, users"
+            tables = ", ".join(table.name for table in metadata.sorted_tables)
             await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
         await engine.dispose()
 

@@ -72,14 +72,18 @@ def _run_wrk(request: Request, connections: int, seconds: float) -> Result:
         ).stdout
     finally:
         Path(script.name).unlink()
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    rps_match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    assert rps_match is not None, out
+    rps = float(rps_match.group(1))
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     return Result(rps, _wrk_latency(out, "50%"), _wrk_latency(out, "99%"), errors)
 
 
 def _wrk_latency(out: str, percentile: str) -> float:
-    value, unit = re.search(rf"\s{re.escape(percentile)}\s+([\d.]+)(us|ms|s)", out).groups()
+    match = re.search(rf"\s{re.escape(percentile)}\s+([\d.]+)(us|ms|s)", out)
+    assert match is not None, out
+    value, unit = match.groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 

@@ -92,6 +92,7 @@ def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            assert process.stderr is not None  # started with stderr=PIPE
             raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")
         try:
             if httpx.get(f"{base}/docs", timeout=1).status_code == 200:

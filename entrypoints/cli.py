@@ -1,4 +1,4 @@
-"""`caseworks serve | db upgrade | create-admin USERNAME`."""
+"""`caseworks serve | db upgrade | create-admin USERNAME | orders expire`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from domain.shared.errors import DomainError
 from domain.shared.roles import Role
 from entrypoints.container import build_container, close_resources, migrate_database
 from entrypoints.http.server import HeadLimitedHttpToolsProtocol
+from entrypoints.http.shop.sweeper import sweep
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import ConfigurationError, Settings, resolve_secret_key
 
@@ -50,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     admin = commands.add_parser("create-admin", help="create an administrator account")
     admin.add_argument("username")
     admin.set_defaults(handler=_create_admin)
+
+    orders = commands.add_parser("orders", help="shop orders").add_subparsers(required=True)
+    orders.add_parser(
+        "expire", help="expire unpaid orders past their time now (the server does it too)"
+    ).set_defaults(handler=_expire_orders)
     return parser
 
 
@@ -116,6 +122,26 @@ async def _register_admin(settings: Settings, username: str, password: str) -> U
     try:
         command = RegisterCommand(username, password, role=Role.ADMIN)
         return await container.register_user().execute(command)
+    finally:
+        await close_resources(container)
+
+
+def _expire_orders(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.storage != "sql":
+        log.error("CASEWORKS_STORAGE=memory: this process would see its own empty store")
+        return 2
+    if settings.uses_embedded_database:
+        asyncio.run(_migrate(settings))
+    expired, forgotten = asyncio.run(_sweep_once(settings))
+    print(f"expired {expired} orders, forgot {forgotten} idempotency keys")
+    return 0
+
+
+async def _sweep_once(settings: Settings) -> tuple[int, int]:
+    """The server's sweeper pass, once: expire overdue orders, forget keys past 24 h."""
+    container = build_container(settings)
+    try:
+        return await sweep(container)
     finally:
         await close_resources(container)
 

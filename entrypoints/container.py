@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.clock import SystemClock
+from adapters.memory.payments import InMemoryPaymentGateway
 from adapters.memory.readiness import InMemoryReadinessProbe
 from adapters.memory.store import MemoryStore
 from adapters.memory.throttle import InMemoryKnownClients, InMemoryLoginThrottle
@@ -41,6 +42,23 @@ from application.accounts.use_cases import (
     RefreshTokens,
     RegisterUser,
 )
+from application.shop.use_cases import (
+    AdjustStock,
+    CancelOrder,
+    ChangeProduct,
+    CreateProduct,
+    DeactivateProduct,
+    DeliverOrder,
+    ExpireOrders,
+    ForgetIdempotencyKeys,
+    GetOrder,
+    GetProduct,
+    ListOrders,
+    ListProducts,
+    PayOrder,
+    PlaceOrder,
+    ShipOrder,
+)
 from application.todos.use_cases import (
     ChangeTodo,
     CreateTodo,
@@ -50,6 +68,7 @@ from application.todos.use_cases import (
     ListTodos,
 )
 from domain.shared.errors import DomainError
+from domain.shop.money import Currency
 from entrypoints.settings import (
     ConfigurationError,
     Settings,
@@ -81,7 +100,7 @@ class Container(containers.DeclarativeContainer):
     # What holds pools or files registers its closing here when it is made; the app's
     # lifespan (and every other user of a container) releases them all with
     # close_resources(): one mechanism, whatever the backend.
-    resources = providers.Singleton(AsyncExitStack)
+    resources = providers.Singleton[AsyncExitStack[bool | None]](AsyncExitStack)
 
     # Storage, chosen by `backend` (CASEWORKS_STORAGE and the database URL): memory,
     # sqlite or postgresql. A new unit of work for every use-case call; each use case
@@ -162,6 +181,27 @@ class Container(containers.DeclarativeContainer):
     delete_all_todos = providers.Factory(DeleteAllTodos, uow)
     list_todos = providers.Factory(ListTodos, uow)
 
+    # Shop: one currency per shop; paying stands in for a payment provider.
+    currency = providers.Singleton(Currency.of, config.currency)
+    payments = providers.Singleton(InMemoryPaymentGateway)
+    create_product = providers.Factory(CreateProduct, uow, clock, currency)
+    change_product = providers.Factory(ChangeProduct, uow, clock, currency)
+    adjust_stock = providers.Factory(AdjustStock, uow, clock)
+    deactivate_product = providers.Factory(DeactivateProduct, uow, clock)
+    get_product = providers.Factory(GetProduct, uow)
+    list_products = providers.Factory(ListProducts, uow)
+    place_order = providers.Factory(PlaceOrder, uow, clock, currency)
+    pay_order = providers.Factory(PayOrder, uow, clock, payments)
+    ship_order = providers.Factory(ShipOrder, uow, clock)
+    deliver_order = providers.Factory(DeliverOrder, uow, clock)
+    cancel_order = providers.Factory(CancelOrder, uow, clock, payments)
+    expire_orders = providers.Factory(
+        ExpireOrders, uow, clock, expiry_minutes=config.order_expiry_minutes
+    )
+    forget_idempotency_keys = providers.Factory(ForgetIdempotencyKeys, uow, clock)
+    get_order = providers.Factory(GetOrder, uow)
+    list_orders = providers.Factory(ListOrders, uow)
+
 
 def build_container(settings: Settings, **overrides: Any) -> Container:
     """A container configured from settings; `overrides` replace single config values."""
@@ -172,6 +212,10 @@ def build_container(settings: Settings, **overrides: Any) -> Container:
     values["admin_password"] = resolve_admin_password(settings)
     values["backend"] = settings.backend
     values["allowed_hosts"] = resolve_allowed_hosts(settings)
+    try:
+        Currency.of(settings.currency)
+    except DomainError as exc:
+        raise ConfigurationError(f"CASEWORKS_CURRENCY: {exc.detail}") from None
     values.update(overrides)
     container.config.from_dict(values)
     return container

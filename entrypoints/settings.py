@@ -50,12 +50,15 @@ class Settings(BaseSettings):
     # Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed; none by default.
     trusted_proxies: Annotated[list[str], NoDecode] = []
     max_header_bytes: int = Field(32 * 1024, ge=4096, le=1024 * 1024)
+    # The shop's one currency (ISO 4217), and how long an unpaid order holds its stock.
+    currency: str = Field("USD", pattern=r"^[A-Za-z]{3}$")
+    order_expiry_minutes: int = Field(30, ge=1, le=7 * 24 * 60)
     # The first administrator, created at start-up when there is none yet (any storage).
     admin_username: str | None = None
     admin_password: SecretStr | None = None
     admin_password_file: Path | None = None
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
-    db_pool_size: int = Field(10, ge=1, le=200)
+    db_pool_size: int = Field(20, ge=1, le=200)
     log_level: str = "INFO"
     access_log: bool = True
 
@@ -65,6 +68,11 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("currency")
+    @classmethod
+    def _upper_currency(cls, value: str) -> str:
+        return value.upper()
 
     @property
     def backend(self) -> Literal["memory", "sqlite", "postgresql"]:

@@ -13,83 +13,85 @@ from domain.shared.roles import Role
 
 class InMemoryUserRepository(UserRepository):
     def __init__(self, store: MemoryStore, journal: Journal) -> None:
-        self._store = store
+        self._users: dict[str, User] = store.table("users")
+        self._ids_by_name: dict[str, str] = store.table("user_ids_by_name")
         self._journal = journal
 
     async def add(self, user: User) -> None:
         self._journal.check_writable()
         name = user.username.canonical
-        if name in self._store.user_ids_by_name:
+        if name in self._ids_by_name:
             raise UsernameTaken(f"username {user.username.value!r} is taken")
-        _put(self._journal, self._store.users, user.id, clone(user))
-        _put(self._journal, self._store.user_ids_by_name, name, user.id)
+        _put(self._journal, self._users, user.id, clone(user))
+        _put(self._journal, self._ids_by_name, name, user.id)
 
     async def get(self, user_id: str) -> User | None:
-        user = self._store.users.get(user_id)
+        user = self._users.get(user_id)
         return clone(user) if user else None
 
     async def get_by_username(self, canonical_username: str) -> User | None:
-        user_id = self._store.user_ids_by_name.get(canonical_username)
+        user_id = self._ids_by_name.get(canonical_username)
         return await self.get(user_id) if user_id else None
 
     async def list(self, limit: int, offset: int) -> tuple[Sequence[User], int]:
-        users = sorted(self._store.users.values(), key=lambda u: (u.created_at, u.id))
+        users = sorted(self._users.values(), key=lambda u: (u.created_at, u.id))
         return [clone(u) for u in users[offset : offset + limit]], len(users)
 
     async def any_with_role(self, role: Role) -> bool:
-        return any(user.role is role for user in self._store.users.values())
+        return any(user.role is role for user in self._users.values())
 
     async def update_password_hash(self, user_id: str, password_hash: str) -> None:
         self._journal.check_writable()
-        user = self._store.users.get(user_id)
+        user = self._users.get(user_id)
         if user is not None:
             changed = _with(user, password_hash=password_hash)
-            _put(self._journal, self._store.users, user_id, changed)
+            _put(self._journal, self._users, user_id, changed)
 
 
 class InMemorySessionRepository(SessionRepository):
     def __init__(self, store: MemoryStore, journal: Journal) -> None:
-        self._store = store
+        self._sessions: dict[str, LoginSession] = store.table("sessions")
+        self._tokens: dict[str, RefreshToken] = store.table("refresh_tokens")
         self._journal = journal
 
     async def add(self, session: LoginSession) -> None:
         self._journal.check_writable()
-        _put(self._journal, self._store.sessions, session.id, clone(session))
+        _put(self._journal, self._sessions, session.id, clone(session))
 
     async def get(self, session_id: str) -> LoginSession | None:
-        session = self._store.sessions.get(session_id)
+        session = self._sessions.get(session_id)
         return clone(session) if session else None
 
     async def revoke(self, session_id: str, at: datetime) -> None:
         self._journal.check_writable()
-        session = self._store.sessions.get(session_id)
+        session = self._sessions.get(session_id)
         if session is not None and session.revoked_at is None:
             revoked = clone(session)
             revoked.revoke(at)
-            _put(self._journal, self._store.sessions, session_id, revoked)
+            _put(self._journal, self._sessions, session_id, revoked)
 
     async def revoke_all_for_user(
         self, user_id: str, at: datetime, except_session_id: str | None = None
     ) -> None:
         self._journal.check_writable()
-        for session in list(self._store.sessions.values()):
+        for session in list(self._sessions.values()):
             if session.user_id == user_id and session.id != except_session_id:
                 await self.revoke(session.id, at)
 
     async def add_token(self, token: RefreshToken) -> None:
         self._journal.check_writable()
-        _put(self._journal, self._store.refresh_tokens, token.token_hash, clone(token))
+        _put(self._journal, self._tokens, token.token_hash, clone(token))
 
     async def get_token_for_update(self, token_hash: str) -> RefreshToken | None:
         # The store's lock already serialises transactions: no row lock is needed.
-        token = self._store.refresh_tokens.get(token_hash)
+        token = self._tokens.get(token_hash)
         return clone(token) if token else None
 
     async def mark_token_used(self, token_hash: str, at: datetime) -> None:
         self._journal.check_writable()
-        token = self._store.refresh_tokens.get(token_hash)
+        token = self._tokens.get(token_hash)
         if token is not None:
-            _put(self._journal, self._store.refresh_tokens, token_hash, _with(token, used_at=at))
+            _put(self._journal, self._tokens, token_hash, _with(token, used_at=at))
 
 
 def _with(entity: Any, **changes: Any) -> Any:

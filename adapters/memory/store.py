@@ -4,26 +4,29 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from application.shared.ports import ReadOnlyTransaction
-from domain.accounts.model import LoginSession, RefreshToken, User
-from domain.todos.model import Todo
 
 T = TypeVar("T")
 
 
-@dataclass
 class MemoryStore:
-    """Shared by every unit of work of one process. Entities are stored as copies."""
+    """The tables of one process, shared by all its units of work; entities are stored as
+    copies. A table is made on first use by the repository that names it, so a new
+    repository needs no edit here. `store.users` reads as `store.table("users")`."""
 
-    users: dict[str, User] = field(default_factory=dict)
-    user_ids_by_name: dict[str, str] = field(default_factory=dict)
-    sessions: dict[str, LoginSession] = field(default_factory=dict)
-    refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
-    todos_by_owner: dict[str, dict[str, Todo]] = field(default_factory=dict)
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self._tables: dict[str, dict[Any, Any]] = {}
+
+    def table(self, name: str) -> dict[Any, Any]:
+        return self._tables.setdefault(name, {})
+
+    def __getattr__(self, name: str) -> dict[Any, Any]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.table(name)
 
 
 class Journal:

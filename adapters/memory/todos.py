@@ -10,11 +10,11 @@ from domain.todos.model import Todo
 
 class InMemoryTodoRepository(TodoRepository):
     def __init__(self, store: MemoryStore, journal: Journal) -> None:
-        self._store = store
+        self._by_owner: dict[str, dict[str, Todo]] = store.table("todos_by_owner")
         self._journal = journal
 
     def _owned(self, owner_id: str) -> dict[str, Todo]:
-        return self._store.todos_by_owner.get(owner_id, {})
+        return self._by_owner.get(owner_id, {})
 
     async def add(self, todo: Todo) -> None:
         self._journal.check_writable()
@@ -50,12 +50,10 @@ class InMemoryTodoRepository(TodoRepository):
                 self._journal.record(restore(owned, todo_id))
                 del owned[todo_id]
             return len(doomed)
-        everything = self._store.todos_by_owner.get(owner_id, {})
+        everything = self._by_owner.get(owner_id, {})
         if everything:
-            self._journal.record(
-                lambda: self._store.todos_by_owner.__setitem__(owner_id, everything)
-            )
-            del self._store.todos_by_owner[owner_id]
+            self._journal.record(lambda: self._by_owner.__setitem__(owner_id, everything))
+            del self._by_owner[owner_id]
         return len(everything)
 
     async def list(self, query: TodoQuery) -> tuple[Sequence[Todo], int]:
@@ -75,7 +73,7 @@ class InMemoryTodoRepository(TodoRepository):
         return [clone(t) for t in page], len(todos)
 
     def _put(self, todo: Todo) -> None:
-        owned = self._store.todos_by_owner.setdefault(todo.owner_id, {})
+        owned = self._by_owner.setdefault(todo.owner_id, {})
         self._journal.record(restore(owned, todo.id))
         owned[todo.id] = todo
 

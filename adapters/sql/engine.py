@@ -11,11 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 BUSY_TIMEOUT_SECONDS = 30
 
 
-def create_engine(url: str, pool_size: int = 10, autocommit: bool = False) -> AsyncEngine:
-    """`autocommit=True` makes a pool for read-only units of work (PostgreSQL).
-
-    `hide_parameters`: error messages (and so logs) never carry hashes or emails.
-    """
+def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
+    """One pool for reads and writes. `hide_parameters`: error messages (and so logs) never
+    carry hashes or emails."""
     if url.startswith("sqlite"):
         engine = create_async_engine(
             url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, hide_parameters=True
@@ -25,7 +23,6 @@ def create_engine(url: str, pool_size: int = 10, autocommit: bool = False) -> As
         return engine
     # No pool_pre_ping: it costs a round trip on every checkout. A connection that died
     # (server restart) fails its request with 503 and is replaced (see http/errors.py).
-    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
     # No overflow: overflow connections are closed on return, and under a steady load
     # above pool_size that meant a TCP + TLS + auth handshake for most requests
     # (measured: connection setup was a third of the server's time). Requests queue for
@@ -37,7 +34,6 @@ def create_engine(url: str, pool_size: int = 10, autocommit: bool = False) -> As
         pool_timeout=10,
         pool_recycle=1800,
         hide_parameters=True,
-        **options,
     )
 
 

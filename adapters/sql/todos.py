@@ -12,36 +12,27 @@ from domain.todos.model import Todo
 
 _SORT_COLUMNS = {
     TodoSortField.CREATED_AT: todos.c.created_at,
-    TodoSortField.ORDER: todos.c.sort_order,
+    TodoSortField.ORDER: todos.c.order,
     TodoSortField.TASK: todos.c.task,
 }
 
 
+# Column keys are the entity's field names ("sort_order" is keyed "order"): a row maps to a
+# Todo and a Todo to values with no field list. SELECTs label columns by key.
+_FIELDS = [column.label(column.key) for column in todos.c]
+_FIXED = {"id", "owner_id", "created_at"}  # never changed by an update
+
+
 def _todo(row: Any) -> Todo:
-    return Todo(
-        id=row.id,
-        owner_id=row.owner_id,
-        task=row.task,
-        completed=row.completed,
-        order=row.sort_order,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        completed_at=row.completed_at,
-    )
+    return Todo(**row._mapping)
 
 
-def _values(todo: Todo) -> dict[str, Any]:
-    return {
-        "task": todo.task,
-        "completed": todo.completed,
-        "sort_order": todo.order,
-        "updated_at": todo.updated_at,
-        "completed_at": todo.completed_at,
-    }
+def _changes(todo: Todo) -> dict[str, Any]:
+    return {name: value for name, value in vars(todo).items() if name not in _FIXED}
 
 
 # Built once: building a SELECT costs more than running it on SQLite.
-_ONE = select(todos).where(
+_ONE = select(*_FIELDS).where(
     todos.c.id == bindparam("todo_id"), todos.c.owner_id == bindparam("owner_id")
 )
 _ONE_FOR_UPDATE = _ONE.with_for_update()
@@ -52,12 +43,7 @@ class SqlTodoRepository(TodoRepository):
         self._db = connection
 
     async def add(self, todo: Todo) -> None:
-        values = _values(todo) | {
-            "id": todo.id,
-            "owner_id": todo.owner_id,
-            "created_at": todo.created_at,
-        }
-        await self._db.execute(insert(todos).values(values))
+        await self._db.execute(insert(todos).values(vars(todo)))
 
     async def get(self, owner_id: str, todo_id: str) -> Todo | None:
         row = (await self._db.execute(_ONE, {"todo_id": todo_id, "owner_id": owner_id})).first()
@@ -71,7 +57,7 @@ class SqlTodoRepository(TodoRepository):
 
     async def save(self, todo: Todo) -> None:
         query = update(todos).where(todos.c.id == todo.id, todos.c.owner_id == todo.owner_id)
-        await self._db.execute(query.values(_values(todo)))
+        await self._db.execute(query.values(_changes(todo)))
 
     async def delete(self, owner_id: str, todo_id: str) -> bool:
         query = delete(todos).where(todos.c.id == todo_id, todos.c.owner_id == owner_id)
@@ -90,7 +76,7 @@ class SqlTodoRepository(TodoRepository):
         column = _SORT_COLUMNS[query.sort]
         key = column.desc() if query.descending else column.asc()
         page = (
-            select(todos)
+            select(*_FIELDS)
             .where(*where)
             .order_by(key.nulls_last(), todos.c.created_at, todos.c.id)
             .limit(query.limit)

@@ -6,11 +6,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sql import shop
 from adapters.sql.accounts import SqlSessionRepository, SqlUserRepository
 from adapters.sql.errors import port_error
 from adapters.sql.todos import SqlTodoRepository
 from application.accounts.ports import AccountsUnitOfWork
 from application.shared.ports import ReadOnlyTransaction
+from application.shop.ports import ShopUnitOfWork
 from application.todos.ports import TodosUnitOfWork
 
 
@@ -58,14 +60,23 @@ class _AsyncRead(ReadTransaction):
         await self.connection.close()  # rolls back
 
 
-class SqlRepositories(AccountsUnitOfWork, TodosUnitOfWork):
-    """Both contexts' SQL repositories, bound to one connection per transaction."""
+# Every repository of every context, by the attribute its unit-of-work port names:
+# adding a repository is one line here (a new context also adds its port as a base).
+REPOSITORIES = {
+    "users": SqlUserRepository,
+    "sessions": SqlSessionRepository,
+    "todos": SqlTodoRepository,
+    **shop.REPOSITORIES,
+}
+
+
+class SqlRepositories(AccountsUnitOfWork, TodosUnitOfWork, ShopUnitOfWork):
+    """Every context's SQL repositories, bound to one connection per transaction."""
 
     def _bind(self, connection: Any) -> None:
         """`connection`: an AsyncConnection, or anything with the same `execute`."""
-        self.users = SqlUserRepository(connection)
-        self.sessions = SqlSessionRepository(connection)
-        self.todos = SqlTodoRepository(connection)
+        for name, repository in REPOSITORIES.items():
+            setattr(self, name, repository(connection))
 
 
 class SqlUnitOfWork(SqlRepositories):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from application.shared.actor import Actor
+from application.shared.views import view_of
 from application.todos.ports import TodoSortField
 from domain.shared.unset import UNSET, Unset
 from domain.todos.model import Todo
@@ -59,12 +60,4 @@ class TodoView:
 
     @classmethod
     def from_todo(cls, todo: Todo) -> TodoView:
-        return cls(
-            todo.id,
-            todo.task,
-            todo.completed,
-            todo.order,
-            todo.created_at,
-            todo.updated_at,
-            todo.completed_at,
-        )
+        return view_of(cls, todo)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from domain.accounts.errors import InvalidEmail, InvalidUsername, WeakPassword
 from domain.shared.roles import Role
+from domain.shared.text import check_text
 
 # Rules written as patterns that Python, ECMAScript and Rust read alike: the OpenAPI
 # document publishes these same strings.
@@ -27,7 +28,7 @@ class Username:
     value: str
 
     def __post_init__(self) -> None:
-        if not _USERNAME.fullmatch(self.value):
+        if not _USERNAME.fullmatch(check_text(self.value, "username")):
             raise InvalidUsername(
                 "username must be 3-32 characters of letters, digits, '_', '.' or '-'"
             )
@@ -49,6 +50,7 @@ class Username:
 def validate_email(email: str | None) -> str | None:
     if email is None:
         return None
+    check_text(email, "email")
     if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
         raise InvalidEmail("email must look like name@example.org")
     return email
@@ -56,6 +58,7 @@ def validate_email(email: str | None) -> str | None:
 
 def check_password_rules(password: str, username: Username, is_common: bool) -> None:
     """Raise WeakPassword naming the first rule the password breaks."""
+    check_text(password, "password")  # before a hasher ever sees it
     if len(password) < PASSWORD_MIN:
         raise WeakPassword(f"password must be at least {PASSWORD_MIN} characters", "min_length")
     if len(password) > PASSWORD_MAX:

@@ -48,6 +48,14 @@ class InvalidInput(DomainError):
     code = "invalid"
 
 
+class InvalidId(InvalidInput):
+    code = "invalid_id"
+
+
+class InvalidText(InvalidInput):
+    code = "invalid_text"
+
+
 class Unauthenticated(DomainError):
     kind = ErrorKind.UNAUTHENTICATED
     code = "unauthenticated"

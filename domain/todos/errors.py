@@ -13,3 +13,7 @@ class TodoNotFound(NotFound):
 
 class InvalidTask(InvalidInput):
     code = "invalid_task"
+
+
+class InvalidOrder(InvalidInput):
+    code = "invalid_order"

@@ -4,10 +4,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.shared.text import check_text
 from domain.shared.unset import UNSET, Unset
-from domain.todos.errors import InvalidTask
+from domain.todos.errors import InvalidOrder, InvalidTask
 
 TASK_MAX = 500
+# A todo's position is stored as a 32-bit SQL INTEGER: anything wider can never be saved.
+ORDER_MIN, ORDER_MAX = -(2**31), 2**31 - 1
 # Trimmed: ECMAScript's whitespace (\s) without the control characters, listed one by one
 # so that Python, ECMAScript and Rust read the rule alike (Python's own str.strip() trims
 # some characters ECMAScript's \s does not, and the other way round).
@@ -26,7 +29,7 @@ TASK_PATTERN = rf"^{_EDGE}*{_FIRST_LAST}(?:{_INNER}{{0,{TASK_MAX - 2}}}{_FIRST_L
 
 
 def clean_task(task: str) -> str:
-    cleaned = task.strip(TASK_TRIMMED)
+    cleaned = check_text(task, "task").strip(TASK_TRIMMED)
     if not cleaned:
         raise InvalidTask("task must not be blank")
     if len(cleaned) > TASK_MAX:
@@ -34,6 +37,12 @@ def clean_task(task: str) -> str:
     if _CONTROL.search(cleaned):
         raise InvalidTask("task must not contain control characters")
     return cleaned
+
+
+def check_order(order: int | None) -> int | None:
+    if order is not None and not ORDER_MIN <= order <= ORDER_MAX:
+        raise InvalidOrder(f"order must be between {ORDER_MIN} and {ORDER_MAX}")
+    return order
 
 
 @dataclass(eq=False)
@@ -57,7 +66,7 @@ class Todo:
     def create(
         cls, id: str, owner_id: str, task: str, completed: bool, order: int | None, now: datetime
     ) -> Todo:
-        todo = cls(id, owner_id, clean_task(task), False, order, now, now)
+        todo = cls(id, owner_id, clean_task(task), False, check_order(order), now, now)
         todo._set_completed(completed, now)
         return todo
 
@@ -68,9 +77,14 @@ class Todo:
         completed: bool | Unset = UNSET,
         order: int | Unset | None = UNSET,
     ) -> None:
-        """Apply the given fields; UNSET leaves a field alone (a full replace passes all)."""
+        """Apply the given fields; UNSET leaves a field alone (a full replace passes all).
+        Every field is checked before any is applied: a refused change changes nothing."""
         if not isinstance(task, Unset):
-            self.task = clean_task(task)
+            task = clean_task(task)
+        if not isinstance(order, Unset):
+            order = check_order(order)
+        if not isinstance(task, Unset):
+            self.task = task
         if not isinstance(completed, Unset):
             self._set_completed(completed, now)
         if not isinstance(order, Unset):

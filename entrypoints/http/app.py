@@ -17,6 +17,9 @@ from entrypoints.http.docs import install_docs
 from entrypoints.http.errors import install_error_handlers
 from entrypoints.http.middleware import RequestContextMiddleware, RequestGuardMiddleware
 from entrypoints.http.problems import Problem
+from entrypoints.http.shop import routes as shop
+from entrypoints.http.shop.money import publish_money_schemas
+from entrypoints.http.shop.sweeper import running_sweeper
 from entrypoints.http.todos import routes as todos
 
 DESCRIPTION = """Five FastAPI tutorial case studies, built for real on one hexagonal core.
@@ -29,7 +32,9 @@ def create_app(container: Container) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await create_configured_admin(container)
-        yield
+        # Expires unpaid orders and forgets old idempotency keys while the server runs.
+        async with running_sweeper(container):
+            yield
         await close_resources(container)
 
     app = FastAPI(
@@ -44,8 +49,9 @@ def create_app(container: Container) -> FastAPI:
     app.state.public_url = (container.config.public_url() or "").rstrip("/")
     # The routers carry no router-level options, so their routes join the app directly:
     # FastAPI 0.165 wraps an included router in a matcher that cost ~15 us a request.
-    for router in (todos.router, accounts.router, health.router):
+    for router in (todos.router, accounts.router, *shop.routers, health.router):
         app.router.routes.extend(router.routes)
+    publish_money_schemas(app, container.currency())  # prices in this shop's currency
     install_docs(app)
     install_error_handlers(app)
     _complete_openapi(app)
@@ -63,8 +69,15 @@ def create_app(container: Container) -> FastAPI:
             ProblemCORSMiddleware,
             allow_origins=origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
-            expose_headers=["Location", "X-Total-Count", "Link", "X-Request-ID", "Retry-After"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID", "Idempotency-Key"],
+            expose_headers=[
+                "Location",
+                "X-Total-Count",
+                "Link",
+                "X-Request-ID",
+                "Retry-After",
+                "Idempotent-Replayed",
+            ],
         )
     app.add_middleware(RequestContextMiddleware, log_requests=container.config.access_log())
     return app

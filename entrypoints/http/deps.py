@@ -1,10 +1,11 @@
-"""How a route reaches the container and learns who is calling.
+"""How a route learns who is calling, and reaches its use cases.
 
 Routes call plain helpers instead of declaring `Depends(...)` parameters. Measured with
 FastAPI 0.165 (bench/): each dependency FastAPI solves costs about 10 µs a request, and a
 `Depends(Provide[...])` marker also hops to the threadpool. A plain call costs nothing and
 keeps the container per app (no global wiring), so two apps in one process stay apart.
-The caller of a protected route is authenticated by its route class (routing.py).
+The caller of a protected route is authenticated by its route class (routing.py); a
+context's routes reach only that context's use cases (http/<ctx>/use_cases.py).
 """
 
 from __future__ import annotations
@@ -13,21 +14,14 @@ from typing import Any
 
 from fastapi import Request
 
-from entrypoints.container import Container
 from entrypoints.http.routing import BEARER_AUTH, SECURITY_SCHEME, caller
 
-__all__ = ["BEARER_AUTH", "SECURITY_SCHEMES", "caller", "client_address", "use_cases"]
+__all__ = ["BEARER_AUTH", "SECURITY_SCHEMES", "caller", "client_address"]
 
 # The OpenAPI scheme behind the Authorize button of /docs (the OAuth2 password form).
 SECURITY_SCHEMES: dict[str, Any] = {
     SECURITY_SCHEME: {"type": "oauth2", "flows": {"password": {"tokenUrl": "login", "scopes": {}}}}
 }
-
-
-def use_cases(request: Request) -> Container:
-    """This app's container: `use_cases(request).get_todo()` builds a fresh use case."""
-    container: Container = request.app.state.container
-    return container
 
 
 def client_address(request: Request) -> str:

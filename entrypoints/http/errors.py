@@ -54,7 +54,7 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     errors = [_public(error) for error in exc.errors()]
     if any(error["type"] == "json_invalid" for error in errors):
         return problem_response(400, "malformed_json", "request body is not valid JSON")
-    first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+    first: dict[str, Any] = errors[0] if errors else {"loc": [], "msg": "invalid request"}
     where = ".".join(str(part) for part in first["loc"])
     detail = f"{where}: {first['msg']}" if where else first["msg"]
     return problem_response(422, "validation_failed", detail, errors=errors)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from entrypoints.http.deps import use_cases
+from application.shared.ports import ReadinessProbe
 from entrypoints.http.problems import problem_response
 from entrypoints.http.routing import ApiRoute
 
@@ -31,7 +31,8 @@ async def live() -> Health:
 )
 async def ready(request: Request) -> Health | JSONResponse:
     try:
-        await use_cases(request).readiness().check()
+        probe: ReadinessProbe = request.app.state.container.readiness()
+        await probe.check()
     except Exception:
         log.warning("readiness check failed", exc_info=True)
         return problem_response(503, "not_ready", "the database cannot be reached")

@@ -28,15 +28,17 @@ def problem_response(
     code: str,
     detail: str,
     headers: dict[str, str] | None = None,
+    /,
     **extra: Any,
 ) -> JSONResponse:
+    # Extra members help the client; they never replace the ones RFC 9457 defines.
     body = {
+        **extra,
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
         "code": code,
-        **extra,
     }
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 

@@ -58,7 +58,7 @@ class ApiRoute(APIRoute):
 
         async def guarded(request: Request) -> Response:
             if protected:
-                request.scope[_ACTOR] = await _authenticate(request)
+                request.scope[_ACTOR] = await authenticate_bearer(request)
             if request.scope["query_string"]:
                 _refuse_undeclared(request, declared)
             if takes_json:
@@ -77,8 +77,9 @@ def caller(request: Request) -> Actor:
     return actor
 
 
-async def _authenticate(request: Request) -> Actor:
-    """The caller, from its bearer token (RFC 6750), or InvalidToken (401)."""
+async def authenticate_bearer(request: Request) -> Actor:
+    """The caller, from its bearer token (RFC 6750), or InvalidToken (401). Protected routes
+    call it through ApiRoute; public routes that serve admins more use it when a token is sent."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise InvalidToken("missing bearer token")

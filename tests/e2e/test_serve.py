@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.e2e.conftest import Server, run_cli
 
@@ -81,7 +82,7 @@ def test_create_admin_reads_the_password_from_stdin(
 
 
 def test_the_created_admin_can_list_users(
-    tmp_path: Path, server_env: dict[str, str], request
+    tmp_path: Path, server_env: dict[str, str], request: pytest.FixtureRequest
 ) -> None:
     created = run_cli(["create-admin", "root"], server_env, tmp_path, stdin=PASSWORD + "\n")
     assert created.returncode == 0, created.stderr

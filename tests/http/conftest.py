@@ -30,9 +30,17 @@ def make_container(tmp_path: Path, sqlite_template: Path, storage: str, **config
     return build_container(settings, **config)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+# What the HTTP suite tests is the edge (statuses, headers, the error shape, auth), the same
+# on every storage: it runs once, on memory. Storage behaviour is the contract suites'
+# (tests/contract, all three adapters); tests/http/test_smoke_backends.py walks the main
+# flows over HTTP on each backend. A test about one storage asks for it:
+# `@pytest.mark.parametrize("storage", ["memory", "sqlite"], indirect=True)`.
+MEMORY_AND_SQLITE = ["memory", "sqlite"]
+
+
+@pytest.fixture
 def storage(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+    return str(getattr(request, "param", "memory"))
 
 
 @pytest.fixture
@@ -53,19 +61,25 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def register(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> dict:
+async def register(
+    client: httpx.AsyncClient, username: str, password: str = PASSWORD
+) -> dict[str, Any]:
     response = await client.post("/register", json={"username": username, "password": password})
     assert response.status_code == 201, response.text
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
-async def login(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> dict:
+async def login(
+    client: httpx.AsyncClient, username: str, password: str = PASSWORD
+) -> dict[str, Any]:
     response = await client.post("/login", json={"username": username, "password": password})
     assert response.status_code == 200, response.text
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
-def bearer(tokens: dict) -> dict[str, str]:
+def bearer(tokens: dict[str, Any]) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['access_token']}"}
 
 
@@ -106,11 +120,13 @@ async def admin_headers(client: httpx.AsyncClient, container: Container) -> dict
     return bearer(await login(client, "root"))
 
 
-def assert_problem(response: httpx.Response, status: int, code: str | None = None) -> dict:
+def assert_problem(
+    response: httpx.Response, status: int, code: str | None = None
+) -> dict[str, Any]:
     """The RFC 9457 shape every error of the API has; returns the body."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert {"type", "title", "status", "detail", "code"} <= body.keys(), body
     assert body["status"] == status
     assert isinstance(body["detail"], str)
@@ -120,7 +136,7 @@ def assert_problem(response: httpx.Response, status: int, code: str | None = Non
     return body
 
 
-def assert_unauthorized(response: httpx.Response) -> dict:
+def assert_unauthorized(response: httpx.Response) -> dict[str, Any]:
     body = assert_problem(response, 401)
     assert response.headers.get("www-authenticate") == "Bearer"
     return body

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import jwt
 import pytest
@@ -11,9 +13,9 @@ from tests.http.conftest import PASSWORD, assert_problem, assert_unauthorized, r
 TOKEN_FIELDS = {"access_token", "token_type", "expires_in", "refresh_token"}
 
 
-def assert_token_pair(response: httpx.Response) -> dict:
+def assert_token_pair(response: httpx.Response) -> dict[str, Any]:
     assert response.status_code == 200, response.text
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert set(body) == TOKEN_FIELDS
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 15 * 60
@@ -140,7 +142,9 @@ async def test_grant_type_other_than_password_is_422(client: httpx.AsyncClient) 
         {"username": None, "password": PASSWORD},
     ],
 )
-async def test_bad_json_credentials_are_422(client: httpx.AsyncClient, body: dict) -> None:
+async def test_bad_json_credentials_are_422(
+    client: httpx.AsyncClient, body: dict[str, Any]
+) -> None:
     response = await client.post("/login", json=body)
     assert_problem(response, 422, "validation_failed")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -17,7 +19,9 @@ from tests.http.conftest import (
 NEW_PASSWORD = "a brand new passphrase 42"
 
 
-async def change(client: httpx.AsyncClient, tokens: dict, current: str, new: str):
+async def change(
+    client: httpx.AsyncClient, tokens: dict[str, Any], current: str, new: str
+) -> httpx.Response:
     return await client.put(
         "/users/me/password",
         json={"current_password": current, "new_password": new},
@@ -118,7 +122,7 @@ async def test_weak_new_password_is_422(client: httpx.AsyncClient, new: str, rul
         {"current_password": None, "new_password": NEW_PASSWORD},
     ],
 )
-async def test_bad_change_bodies_are_422(client: httpx.AsyncClient, body: dict) -> None:
+async def test_bad_change_bodies_are_422(client: httpx.AsyncClient, body: dict[str, Any]) -> None:
     await register(client, "alice")
     tokens = await login(client, "alice")
     response = await client.put("/users/me/password", json=body, headers=bearer(tokens))

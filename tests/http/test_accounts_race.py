@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 
-from tests.http.conftest import PASSWORD
+from tests.http.conftest import MEMORY_AND_SQLITE, PASSWORD
 
 RACERS = 12
 
 
+# The storage settles the race; SQLite through the whole app here, every adapter in
+# tests/contract/test_concurrency.py.
+@pytest.mark.parametrize("storage", MEMORY_AND_SQLITE, indirect=True)
 async def test_racing_registrations_of_one_name(client: httpx.AsyncClient) -> None:
     names = [("Racer" if i % 2 else "rACEr") for i in range(RACERS)]
     responses = await asyncio.gather(

@@ -7,7 +7,7 @@ import httpx
 from tests.http.conftest import SignUp, assert_problem, assert_unauthorized, register
 
 
-async def test_admin_lists_users(client: httpx.AsyncClient, admin_headers: dict) -> None:
+async def test_admin_lists_users(client: httpx.AsyncClient, admin_headers: dict[str, str]) -> None:
     alice = await register(client, "alice")
 
     response = await client.get("/users", headers=admin_headers)
@@ -21,7 +21,7 @@ async def test_admin_lists_users(client: httpx.AsyncClient, admin_headers: dict)
     assert all(set(u) == {"id", "username", "email", "role", "created_at"} for u in users)
 
 
-async def test_admin_list_pages(client: httpx.AsyncClient, admin_headers: dict) -> None:
+async def test_admin_list_pages(client: httpx.AsyncClient, admin_headers: dict[str, str]) -> None:
     for name in ["alice", "bob", "carol"]:
         await register(client, name)
 
@@ -33,7 +33,7 @@ async def test_admin_list_pages(client: httpx.AsyncClient, admin_headers: dict) 
 
 
 async def test_list_limit_out_of_range_is_422(
-    client: httpx.AsyncClient, admin_headers: dict
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
     for params in ({"limit": 0}, {"limit": 100000}, {"offset": -1}, {"limit": "many"}):
         response = await client.get("/users", params=params, headers=admin_headers)
@@ -74,7 +74,9 @@ async def test_other_users_are_not_found(client: httpx.AsyncClient, signed_up: S
     )
 
 
-async def test_admin_sees_any_user(client: httpx.AsyncClient, admin_headers: dict) -> None:
+async def test_admin_sees_any_user(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
     bob = await register(client, "bob")
 
     response = await client.get(f"/users/{bob['id']}", headers=admin_headers)
@@ -84,7 +86,7 @@ async def test_admin_sees_any_user(client: httpx.AsyncClient, admin_headers: dic
 
 
 async def test_admin_gets_404_for_a_missing_user(
-    client: httpx.AsyncClient, admin_headers: dict
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
     assert_problem(await client.get("/users/nope", headers=admin_headers), 404)
 

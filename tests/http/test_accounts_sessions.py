@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -12,17 +14,19 @@ async def refresh(client: httpx.AsyncClient, refresh_token: str) -> httpx.Respon
     return await client.post("/token/refresh", json={"refresh_token": refresh_token})
 
 
-async def me(client: httpx.AsyncClient, tokens: dict) -> httpx.Response:
+async def me(client: httpx.AsyncClient, tokens: dict[str, Any]) -> httpx.Response:
     return await client.get("/users/me", headers=bearer(tokens))
 
 
 @pytest.fixture
-async def tokens(client: httpx.AsyncClient) -> dict:
+async def tokens(client: httpx.AsyncClient) -> dict[str, Any]:
     await register(client, "alice")
     return await login(client, "alice")
 
 
-async def test_refresh_rotates_both_tokens(client: httpx.AsyncClient, tokens: dict) -> None:
+async def test_refresh_rotates_both_tokens(
+    client: httpx.AsyncClient, tokens: dict[str, Any]
+) -> None:
     response = await refresh(client, tokens["refresh_token"])
 
     assert response.status_code == 200, response.text
@@ -34,12 +38,16 @@ async def test_refresh_rotates_both_tokens(client: httpx.AsyncClient, tokens: di
     assert (await me(client, rotated)).json()["username"] == "alice"
 
 
-async def test_a_rotated_refresh_token_is_rejected(client: httpx.AsyncClient, tokens: dict) -> None:
+async def test_a_rotated_refresh_token_is_rejected(
+    client: httpx.AsyncClient, tokens: dict[str, Any]
+) -> None:
     assert (await refresh(client, tokens["refresh_token"])).status_code == 200
     assert_unauthorized(await refresh(client, tokens["refresh_token"]))
 
 
-async def test_reuse_revokes_the_whole_family(client: httpx.AsyncClient, tokens: dict) -> None:
+async def test_reuse_revokes_the_whole_family(
+    client: httpx.AsyncClient, tokens: dict[str, Any]
+) -> None:
     newest = (await refresh(client, tokens["refresh_token"])).json()
     assert (await me(client, newest)).status_code == 200
 
@@ -50,7 +58,9 @@ async def test_reuse_revokes_the_whole_family(client: httpx.AsyncClient, tokens:
     assert_unauthorized(await me(client, tokens))
 
 
-async def test_reuse_leaves_other_logins_alone(client: httpx.AsyncClient, tokens: dict) -> None:
+async def test_reuse_leaves_other_logins_alone(
+    client: httpx.AsyncClient, tokens: dict[str, Any]
+) -> None:
     other = await login(client, "alice")
     await refresh(client, tokens["refresh_token"])
     await refresh(client, tokens["refresh_token"])
@@ -59,7 +69,9 @@ async def test_reuse_leaves_other_logins_alone(client: httpx.AsyncClient, tokens
     assert (await refresh(client, other["refresh_token"])).status_code == 200
 
 
-async def test_a_chain_of_rotations_keeps_working(client: httpx.AsyncClient, tokens: dict) -> None:
+async def test_a_chain_of_rotations_keeps_working(
+    client: httpx.AsyncClient, tokens: dict[str, Any]
+) -> None:
     current = tokens
     for _ in range(3):
         response = await refresh(client, current["refresh_token"])
@@ -74,7 +86,7 @@ async def test_unknown_refresh_token_is_401(client: httpx.AsyncClient, token: st
 
 
 async def test_an_access_token_is_not_a_refresh_token(
-    client: httpx.AsyncClient, tokens: dict
+    client: httpx.AsyncClient, tokens: dict[str, Any]
 ) -> None:
     response = await client.post(
         "/token/refresh", json={"refresh_token": tokens["access_token"][:256]}
@@ -85,11 +97,11 @@ async def test_an_access_token_is_not_a_refresh_token(
 @pytest.mark.parametrize(
     "body", [{}, {"refresh_token": ""}, {"refresh_token": 5}, {"refresh_token": "a", "x": 1}]
 )
-async def test_bad_refresh_bodies_are_422(client: httpx.AsyncClient, body: dict) -> None:
+async def test_bad_refresh_bodies_are_422(client: httpx.AsyncClient, body: dict[str, Any]) -> None:
     assert_problem(await client.post("/token/refresh", json=body), 422)
 
 
-async def test_logout_ends_the_session(client: httpx.AsyncClient, tokens: dict) -> None:
+async def test_logout_ends_the_session(client: httpx.AsyncClient, tokens: dict[str, Any]) -> None:
     response = await client.post("/logout", headers=bearer(tokens))
 
     assert response.status_code == 204
@@ -99,14 +111,16 @@ async def test_logout_ends_the_session(client: httpx.AsyncClient, tokens: dict) 
     assert_unauthorized(await client.post("/logout", headers=bearer(tokens)))
 
 
-async def test_logout_ends_only_that_session(client: httpx.AsyncClient, tokens: dict) -> None:
+async def test_logout_ends_only_that_session(
+    client: httpx.AsyncClient, tokens: dict[str, Any]
+) -> None:
     other = await login(client, "alice")
     await client.post("/logout", headers=bearer(tokens))
     assert (await me(client, other)).status_code == 200
 
 
 async def test_logout_after_a_refresh_ends_the_family(
-    client: httpx.AsyncClient, tokens: dict
+    client: httpx.AsyncClient, tokens: dict[str, Any]
 ) -> None:
     rotated = (await refresh(client, tokens["refresh_token"])).json()
     assert (await client.post("/logout", headers=bearer(rotated))).status_code == 204

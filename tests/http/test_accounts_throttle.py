@@ -20,7 +20,9 @@ async def fail(client: httpx.AsyncClient, username: str, times: int) -> None:
         assert_unauthorized(response)
 
 
-async def attempt(client: httpx.AsyncClient, username: str, password: str = PASSWORD):
+async def attempt(
+    client: httpx.AsyncClient, username: str, password: str = PASSWORD
+) -> httpx.Response:
     return await client.post("/login", json={"username": username, "password": password})
 
 

@@ -16,11 +16,6 @@ ASSET_TYPES = ("text/javascript", "application/javascript", "text/css", "image/"
 ABSOLUTE_URL = re.compile(r"""\b(?:https?:)?//[^\s'"<>)]+""")
 
 
-@pytest.fixture
-def storage() -> str:
-    return "memory"  # the pages do not depend on storage: one run is enough
-
-
 class Page(HTMLParser):
     """The URLs a browser would load from a page, and its inline scripts."""
 

@@ -106,7 +106,9 @@ async def test_a_request_id_is_generated(client: httpx.AsyncClient) -> None:
 async def test_an_unsafe_request_id_is_replaced(
     client: httpx.AsyncClient, unsafe: str | bytes
 ) -> None:
-    response = await client.get("/health/live", headers={"X-Request-ID": unsafe})
+    # httpx takes str or bytes headers, but not both kinds in one mapping.
+    headers = {"X-Request-ID": unsafe} if isinstance(unsafe, str) else {b"X-Request-ID": unsafe}
+    response = await client.get("/health/live", headers=headers)
     replaced = response.headers["x-request-id"]
     assert replaced != unsafe
     assert re.fullmatch(r"[0-9a-f]{16,64}", replaced)

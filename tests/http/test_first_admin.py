@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import httpx
 import pytest
@@ -10,11 +11,21 @@ import pytest
 from entrypoints.container import build_container, close_resources
 from entrypoints.http.app import create_app
 from entrypoints.settings import ConfigurationError, Settings
-from tests.http.conftest import PASSWORD, SECRET, bearer, login
+from tests.http.conftest import MEMORY_AND_SQLITE, PASSWORD, SECRET, bearer, login
 from tests.support.storage import sqlite_copy
 
 
-def settings_for(storage: str, tmp_path: Path, sqlite_template: Path, **admin: object) -> Settings:
+class AdminConfig(TypedDict, total=False):
+    """The CASEWORKS_ADMIN_* settings, as keyword arguments of Settings."""
+
+    admin_username: str
+    admin_password: str
+    admin_password_file: str | Path
+
+
+def settings_for(
+    storage: str, tmp_path: Path, sqlite_template: Path, **admin: Unpack[AdminConfig]
+) -> Settings:
     return Settings(
         storage="memory" if storage == "memory" else "sql",
         database_url=sqlite_copy(sqlite_template, tmp_path),
@@ -40,6 +51,7 @@ async def list_users_as(settings: Settings, username: str) -> httpx.Response:
         await close_resources(container)
 
 
+@pytest.mark.parametrize("storage", MEMORY_AND_SQLITE, indirect=True)
 async def test_the_configured_admin_exists_after_start(
     storage: str, tmp_path: Path, sqlite_template: Path
 ) -> None:
@@ -63,6 +75,7 @@ async def test_the_password_can_come_from_a_file(tmp_path: Path, sqlite_template
     assert len(response.json()) == 1
 
 
+@pytest.mark.parametrize("storage", MEMORY_AND_SQLITE, indirect=True)
 async def test_a_weak_admin_password_stops_the_start(
     storage: str, tmp_path: Path, sqlite_template: Path
 ) -> None:
@@ -82,7 +95,7 @@ async def test_a_weak_admin_password_stops_the_start(
     ],
 )
 def test_half_an_admin_configuration_is_refused(
-    tmp_path: Path, sqlite_template: Path, admin: dict[str, object]
+    tmp_path: Path, sqlite_template: Path, admin: AdminConfig
 ) -> None:
     with pytest.raises(ConfigurationError, match="CASEWORKS_ADMIN"):
         build_container(settings_for("memory", tmp_path, sqlite_template, **admin))

@@ -35,4 +35,6 @@ async def test_an_unexpected_error_is_a_clean_500(
     assert response.headers["x-request-id"] == "trace-500"
     logged = [r for r in caplog.records if r.exc_info]
     assert logged, "the error is logged"
-    assert "secret internals" in str(logged[0].exc_info[1])
+    exc_info = logged[0].exc_info
+    assert exc_info is not None
+    assert "secret internals" in str(exc_info[1])

@@ -21,13 +21,13 @@ WRONG_KEY = "another-secret-key-that-is-long-enough-9876543210"
 
 
 @pytest.fixture
-async def tokens(client: httpx.AsyncClient) -> dict:
+async def tokens(client: httpx.AsyncClient) -> dict[str, Any]:
     await register(client, "alice")
     return await login(client, "alice")
 
 
 @pytest.fixture
-def claims(tokens: dict) -> dict[str, Any]:
+def claims(tokens: dict[str, Any]) -> dict[str, Any]:
     """The claim set of a real token (so sub and sid are real), with fresh times."""
     real = jwt.decode(tokens["access_token"], options={"verify_signature": False})
     now = int(time.time())
@@ -48,7 +48,7 @@ def b64(data: dict[str, Any]) -> str:
 
 
 async def test_control_a_well_forged_token_is_accepted(
-    client: httpx.AsyncClient, claims: dict
+    client: httpx.AsyncClient, claims: dict[str, Any]
 ) -> None:
     """Proves the forgeries below fail for the one property each changes."""
     assert set(REQUIRED_CLAIMS) <= claims.keys()
@@ -57,7 +57,7 @@ async def test_control_a_well_forged_token_is_accepted(
     assert response.json()["username"] == "alice"
 
 
-async def test_alg_none_is_rejected(client: httpx.AsyncClient, claims: dict) -> None:
+async def test_alg_none_is_rejected(client: httpx.AsyncClient, claims: dict[str, Any]) -> None:
     token = jwt.encode(claims, None, algorithm="none")
     assert_unauthorized(await me(client, token))
     unsigned = f"{b64({'alg': 'none', 'typ': 'JWT'})}.{b64(claims)}."
@@ -67,21 +67,23 @@ async def test_alg_none_is_rejected(client: httpx.AsyncClient, claims: dict) -> 
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 @pytest.mark.parametrize("algorithm", ["HS384", "HS512"])
 async def test_other_algorithms_are_rejected(
-    client: httpx.AsyncClient, claims: dict, algorithm: str
+    client: httpx.AsyncClient, claims: dict[str, Any], algorithm: str
 ) -> None:
     assert_unauthorized(await me(client, jwt.encode(claims, SECRET, algorithm=algorithm)))
 
 
-async def test_wrong_key_is_rejected(client: httpx.AsyncClient, claims: dict) -> None:
+async def test_wrong_key_is_rejected(client: httpx.AsyncClient, claims: dict[str, Any]) -> None:
     assert_unauthorized(await me(client, forge(claims, WRONG_KEY)))
 
 
-async def test_expired_token_is_rejected(client: httpx.AsyncClient, claims: dict) -> None:
+async def test_expired_token_is_rejected(client: httpx.AsyncClient, claims: dict[str, Any]) -> None:
     past = int(time.time()) - 3600
     assert_unauthorized(await me(client, forge({**claims, "iat": past - 900, "exp": past})))
 
 
-async def test_just_expired_token_is_rejected(client: httpx.AsyncClient, claims: dict) -> None:
+async def test_just_expired_token_is_rejected(
+    client: httpx.AsyncClient, claims: dict[str, Any]
+) -> None:
     now = int(time.time())
     assert_unauthorized(await me(client, forge({**claims, "iat": now - 900, "exp": now - 2})))
 
@@ -104,14 +106,14 @@ async def test_just_expired_token_is_rejected(client: httpx.AsyncClient, claims:
     ],
 )
 async def test_wrong_claim_values_are_rejected(
-    client: httpx.AsyncClient, claims: dict, claim: str, value: Any
+    client: httpx.AsyncClient, claims: dict[str, Any], claim: str, value: Any
 ) -> None:
     assert_unauthorized(await me(client, forge({**claims, claim: value})))
 
 
 @pytest.mark.parametrize(("iat_offset", "exp_offset"), [(3600, 4200), (-600, -1), (-1200, -600)])
 async def test_token_times_are_checked(
-    client: httpx.AsyncClient, claims: dict, iat_offset: int, exp_offset: int
+    client: httpx.AsyncClient, claims: dict[str, Any], iat_offset: int, exp_offset: int
 ) -> None:
     now = int(time.time())
     forged = {**claims, "iat": now + iat_offset, "exp": now + exp_offset}
@@ -120,7 +122,7 @@ async def test_token_times_are_checked(
 
 @pytest.mark.parametrize("exp", [10**20, 1e300, float("inf")], ids=["1e20", "1e300", "inf"])
 async def test_absurd_expiry_in_a_signed_token_is_401_not_500(
-    client: httpx.AsyncClient, claims: dict, exp: float
+    client: httpx.AsyncClient, claims: dict[str, Any], exp: float
 ) -> None:
     """Only a key holder can sign these, but odd input must never be a 500."""
     assert_unauthorized(await me(client, forge({**claims, "exp": exp})))
@@ -128,14 +130,14 @@ async def test_absurd_expiry_in_a_signed_token_is_401_not_500(
 
 @pytest.mark.parametrize("claim", REQUIRED_CLAIMS)
 async def test_each_required_claim_is_required(
-    client: httpx.AsyncClient, claims: dict, claim: str
+    client: httpx.AsyncClient, claims: dict[str, Any], claim: str
 ) -> None:
     incomplete = {k: v for k, v in claims.items() if k != claim}
     assert_unauthorized(await me(client, forge(incomplete)))
 
 
 async def test_another_users_session_id_is_rejected(
-    client: httpx.AsyncClient, claims: dict
+    client: httpx.AsyncClient, claims: dict[str, Any]
 ) -> None:
     await register(client, "bob")
     bob = await login(client, "bob")
@@ -144,7 +146,7 @@ async def test_another_users_session_id_is_rejected(
 
 
 async def test_tampered_payload_character_is_rejected(
-    client: httpx.AsyncClient, tokens: dict
+    client: httpx.AsyncClient, tokens: dict[str, Any]
 ) -> None:
     header, payload, signature = tokens["access_token"].split(".")
     middle = len(payload) // 2
@@ -154,7 +156,7 @@ async def test_tampered_payload_character_is_rejected(
 
 
 async def test_payload_swapped_for_admin_is_rejected(
-    client: httpx.AsyncClient, tokens: dict, claims: dict
+    client: httpx.AsyncClient, tokens: dict[str, Any], claims: dict[str, Any]
 ) -> None:
     header, _, signature = tokens["access_token"].split(".")
     escalated = b64({**claims, "role": "admin"})
@@ -166,12 +168,14 @@ async def test_payload_swapped_for_admin_is_rejected(
     )
 
 
-async def test_refresh_token_as_bearer_is_rejected(client: httpx.AsyncClient, tokens: dict) -> None:
+async def test_refresh_token_as_bearer_is_rejected(
+    client: httpx.AsyncClient, tokens: dict[str, Any]
+) -> None:
     assert_unauthorized(await me(client, tokens["refresh_token"]))
 
 
 async def test_token_revoked_by_logout_is_rejected(
-    client: httpx.AsyncClient, tokens: dict, claims: dict
+    client: httpx.AsyncClient, tokens: dict[str, Any], claims: dict[str, Any]
 ) -> None:
     assert (await me(client, tokens["access_token"])).status_code == 200
     await client.post("/logout", headers={"Authorization": f"Bearer {tokens['access_token']}"})
@@ -201,7 +205,7 @@ async def test_garbage_authorization_is_rejected(
 
 
 async def test_valid_token_under_basic_scheme_is_rejected(
-    client: httpx.AsyncClient, tokens: dict
+    client: httpx.AsyncClient, tokens: dict[str, Any]
 ) -> None:
     response = await client.get(
         "/users/me", headers={"Authorization": f"Basic {tokens['access_token']}"}
@@ -210,13 +214,15 @@ async def test_valid_token_under_basic_scheme_is_rejected(
 
 
 async def test_token_in_the_query_string_is_not_accepted(
-    client: httpx.AsyncClient, tokens: dict
+    client: httpx.AsyncClient, tokens: dict[str, Any]
 ) -> None:
     response = await client.get("/users/me", params={"access_token": tokens["access_token"]})
     assert_unauthorized(response)
 
 
-async def test_every_rejection_is_the_same_problem(client: httpx.AsyncClient, claims: dict) -> None:
+async def test_every_rejection_is_the_same_problem(
+    client: httpx.AsyncClient, claims: dict[str, Any]
+) -> None:
     bodies = [
         assert_unauthorized(await me(client, token))
         for token in (forge(claims, WRONG_KEY), forge({**claims, "exp": 1}), "garbage")

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from entrypoints.logging_setup import JsonFormatter, configure_logging
-from tests.http.conftest import bearer, login
+from tests.http.conftest import MEMORY_AND_SQLITE, bearer, login
 
 PASSWORD = "s3cret-Pass-phrase-XYZZY"
 NEW_PASSWORD = "an0ther-Pass-phrase-PLUGH"
@@ -64,6 +64,8 @@ def _loggers() -> list[logging.Logger]:
     return [logging.getLogger(), *(lg for lg in named if isinstance(lg, logging.Logger))]
 
 
+# On SQLite too: the database drivers' loggers are part of what is under test.
+@pytest.mark.parametrize("storage", MEMORY_AND_SQLITE, indirect=True)
 async def test_debug_logs_carry_no_credentials_hashes_or_tokens(
     client: httpx.AsyncClient, captured: Capture, storage: str
 ) -> None:

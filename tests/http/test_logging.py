@@ -11,7 +11,7 @@ import pytest
 
 from entrypoints.http.app import create_app
 from entrypoints.logging_setup import JsonFormatter
-from tests.http.conftest import make_container
+from tests.http.conftest import MEMORY_AND_SQLITE, make_container
 
 SECRET_PASSWORD = "s3cret-Pass-phrase-XYZZY"
 NEW_PASSWORD = "an0ther-Pass-phrase-PLUGH"
@@ -45,6 +45,8 @@ def rendered(record: logging.LogRecord) -> str:
     return "\n".join(parts)
 
 
+# On SQLite too: there the database layer's loggers (SQLAlchemy, aiosqlite) log as well.
+@pytest.mark.parametrize("storage", MEMORY_AND_SQLITE, indirect=True)
 async def test_no_secret_is_logged(
     logged_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:

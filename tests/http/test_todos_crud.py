@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -37,10 +38,13 @@ def parse_utc(value: str) -> datetime:
     return parsed
 
 
-async def create(client: httpx.AsyncClient, headers: dict, **body: object) -> dict:
+async def create(
+    client: httpx.AsyncClient, headers: dict[str, str], **body: object
+) -> dict[str, Any]:
     response = await client.post("/todos/", json={"task": "Buy milk", **body}, headers=headers)
     assert response.status_code == 201, response.text
-    return response.json()
+    todo: dict[str, Any] = response.json()
+    return todo
 
 
 async def test_create_returns_201_with_location_and_the_todo(
@@ -273,7 +277,7 @@ async def test_openapi_documents_the_error_statuses(client: httpx.AsyncClient) -
     paths = (await client.get("/openapi.json")).json()["paths"]
     collection, item = paths["/todos/"], paths["/todos/{todo_id}"]
 
-    def documented(operation: dict) -> set[str]:
+    def documented(operation: dict[str, Any]) -> set[str]:
         return set(operation["responses"])
 
     for operation in (*collection.values(), *item.values()):

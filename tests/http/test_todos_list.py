@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -22,10 +23,13 @@ def manual_clock(container: Container) -> ManualClock:
     return clock
 
 
-async def create(client: httpx.AsyncClient, headers: dict, task: str, **body: object) -> dict:
+async def create(
+    client: httpx.AsyncClient, headers: dict[str, str], task: str, **body: object
+) -> dict[str, Any]:
     response = await client.post("/todos/", json={"task": task, **body}, headers=headers)
     assert response.status_code == 201, response.text
-    return response.json()
+    todo: dict[str, Any] = response.json()
+    return todo
 
 
 def next_url(response: httpx.Response) -> str | None:
@@ -35,6 +39,12 @@ def next_url(response: httpx.Response) -> str | None:
     match = NEXT_LINK.match(link)
     assert match, link
     return match["url"]
+
+
+def required_next_url(response: httpx.Response) -> str:
+    url = next_url(response)
+    assert url is not None, "no Link: rel=next header"
+    return url
 
 
 async def test_list_is_a_plain_array_of_the_callers_todos(
@@ -72,7 +82,7 @@ async def test_default_limit_is_50(client: httpx.AsyncClient, signed_up: SignUp)
 
     assert len(response.json()) == 50
     assert response.headers["X-Total-Count"] == "51"
-    following = await client.get(next_url(response), headers=alice)
+    following = await client.get(required_next_url(response), headers=alice)
     assert len(following.json()) == 1
     assert "Link" not in following.headers
     big = await client.get("/todos/", params={"limit": 200}, headers=alice)
@@ -97,7 +107,7 @@ async def test_default_limit_is_50(client: httpx.AsyncClient, signed_up: SignUp)
     ],
 )
 async def test_bad_query_parameters_are_422(
-    client: httpx.AsyncClient, signed_up: SignUp, params: dict
+    client: httpx.AsyncClient, signed_up: SignUp, params: dict[str, Any]
 ) -> None:
     alice = await signed_up("alice")
     response = await client.get("/todos/", params=params, headers=alice)
@@ -124,7 +134,7 @@ async def test_completed_filter_and_its_total(
     assert open_.headers["X-Total-Count"] == "2"
     page = await client.get("/todos/", params={"completed": "true", "limit": 1}, headers=alice)
     assert page.headers["X-Total-Count"] == "3"
-    assert httpx.URL(next_url(page)).params["completed"] == "true"
+    assert httpx.URL(required_next_url(page)).params["completed"] == "true"
 
 
 @pytest.mark.parametrize(
@@ -200,7 +210,7 @@ async def test_limit_and_offset(
     past = await client.get("/todos/", params={"limit": 2, "offset": 10}, headers=alice)
 
     assert [t["task"] for t in middle.json()] == ["t2", "t3"]
-    params = httpx.URL(next_url(middle)).params
+    params = httpx.URL(required_next_url(middle)).params
     assert (params["limit"], params["offset"]) == ("2", "4")
     assert [t["task"] for t in last.json()] == ["t4"]
     assert "Link" not in last.headers

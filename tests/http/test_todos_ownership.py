@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -19,7 +21,9 @@ ITEM_REQUESTS = [
 ]
 
 
-async def alices_todo(client: httpx.AsyncClient, signed_up: SignUp) -> tuple[dict, dict]:
+async def alices_todo(
+    client: httpx.AsyncClient, signed_up: SignUp
+) -> tuple[dict[str, str], dict[str, Any]]:
     alice = await signed_up("alice")
     body = {"task": "Alice's secret", "order": 3}
     response = await client.post("/todos/", json=body, headers=alice)
@@ -28,7 +32,11 @@ async def alices_todo(client: httpx.AsyncClient, signed_up: SignUp) -> tuple[dic
 
 
 async def assert_hidden(
-    client: httpx.AsyncClient, headers: dict, todo: dict, method: str, body: dict | None
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    todo: dict[str, Any],
+    method: str,
+    body: dict[str, Any] | None,
 ) -> None:
     response = await client.request(method, todo["url"], json=body, headers=headers)
     assert response.status_code == 404
@@ -46,7 +54,7 @@ async def assert_hidden(
 
 @pytest.mark.parametrize(("method", "body"), ITEM_REQUESTS)
 async def test_another_user_gets_404_and_the_todo_is_unchanged(
-    client: httpx.AsyncClient, signed_up: SignUp, method: str, body: dict | None
+    client: httpx.AsyncClient, signed_up: SignUp, method: str, body: dict[str, Any] | None
 ) -> None:
     alice, todo = await alices_todo(client, signed_up)
     bob = await signed_up("bob")
@@ -62,7 +70,7 @@ async def test_an_admin_gets_404_too(
     signed_up: SignUp,
     container: Container,
     method: str,
-    body: dict | None,
+    body: dict[str, Any] | None,
 ) -> None:
     alice, todo = await alices_todo(client, signed_up)
     await container.register_user().execute(RegisterCommand("root", PASSWORD, role=Role.ADMIN))

@@ -16,6 +16,7 @@ from adapters.sql.engine import create_engine
 from adapters.sql.migrate import upgrade
 from adapters.sql.tables import metadata
 from application.accounts.ports import AccountsUnitOfWork
+from application.shop.ports import ShopUnitOfWork
 from application.todos.ports import TodosUnitOfWork
 from entrypoints.container import Container, build_container, close_resources
 from entrypoints.settings import Settings
@@ -27,8 +28,8 @@ TABLES = [table.name for table in reversed(metadata.sorted_tables)]
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
-class UnitOfWork(AccountsUnitOfWork, TodosUnitOfWork):
-    """What every test factory returns: both contexts' repositories."""
+class UnitOfWork(AccountsUnitOfWork, TodosUnitOfWork, ShopUnitOfWork):
+    """What every test factory returns: every context's repositories."""
 
 
 UowFactory = Callable[[], UnitOfWork]
@@ -107,6 +108,6 @@ async def uow_factory_for(
     if storage == "postgres":
         await truncate_postgres(container.engine())
     try:
-        yield container.uow  # type: ignore[no-any-return]
+        yield container.uow
     finally:
         await close_resources(container)

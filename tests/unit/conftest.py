@@ -1,4 +1,8 @@
-"""Use cases wired to the in-memory adapters and the real (cheap) security adapters."""
+"""Use cases wired to the in-memory adapters and fake security adapters (tests/support/fakes.py).
+
+What is really about argon2 or PyJWT runs on the real adapters, in test_argon2_hasher.py
+and test_jwt_tokens.py (they rebuild `Accounts` with them).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,10 @@ import pytest
 from adapters.memory.store import MemoryStore
 from adapters.memory.throttle import InMemoryKnownClients, InMemoryLoginThrottle
 from adapters.memory.uow import InMemoryUnitOfWork
-from adapters.security.argon2_hasher import Argon2PasswordHasher
 from adapters.security.common_passwords import FileCommonPasswords
-from adapters.security.jwt_tokens import PyJwtTokenService
 from application.accounts.dto import LoginCommand, RegisterCommand, TokenPair, UserView
 from application.accounts.policies import LoginLimits, SessionPolicy
+from application.accounts.ports import PasswordHasher, TokenService
 from application.accounts.use_cases import (
     Authenticate,
     ChangePassword,
@@ -29,6 +32,7 @@ from application.accounts.use_cases import (
 from application.shared.actor import Actor
 from domain.shared.roles import Role
 from tests.support.clock import ManualClock
+from tests.support.fakes import FakePasswordHasher, FakeTokenService
 from tests.unit.todo_helpers import Todos
 
 SECRET = "unit-test-secret-key-that-is-long-enough-0123456789"
@@ -54,8 +58,8 @@ def todos(store: MemoryStore, clock: ManualClock) -> Todos:
 
 
 @pytest.fixture
-def hasher() -> Argon2PasswordHasher:
-    return Argon2PasswordHasher("CHEAPEST")
+def hasher() -> PasswordHasher:
+    return FakePasswordHasher()
 
 
 @pytest.fixture
@@ -64,8 +68,8 @@ def common() -> FileCommonPasswords:
 
 
 @pytest.fixture
-def tokens(clock: ManualClock) -> PyJwtTokenService:
-    return PyJwtTokenService(SECRET, clock)
+def tokens(clock: ManualClock) -> TokenService:
+    return FakeTokenService(clock)
 
 
 @pytest.fixture
@@ -79,8 +83,8 @@ class Accounts:
 
     store: MemoryStore
     clock: ManualClock
-    hasher: Argon2PasswordHasher
-    tokens: PyJwtTokenService
+    hasher: PasswordHasher
+    tokens: TokenService
     throttle: InMemoryLoginThrottle
     common: FileCommonPasswords
     policy: SessionPolicy
@@ -94,7 +98,7 @@ class Accounts:
     def register_user(self) -> RegisterUser:
         return RegisterUser(self.uow(), self.hasher, self.common, self.clock)
 
-    def login_with(self, hasher: Argon2PasswordHasher) -> Login:
+    def login_with(self, hasher: PasswordHasher) -> Login:
         limits = LoginLimits(self.throttle, self.account_throttle, self.known_clients)
         return Login(self.uow(), hasher, self.tokens, limits, self.clock, self.policy)
 
@@ -148,8 +152,8 @@ class Accounts:
 def accounts(
     store: MemoryStore,
     clock: ManualClock,
-    hasher: Argon2PasswordHasher,
-    tokens: PyJwtTokenService,
+    hasher: PasswordHasher,
+    tokens: TokenService,
     throttle: InMemoryLoginThrottle,
     common: FileCommonPasswords,
 ) -> Accounts:

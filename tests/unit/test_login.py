@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.security.argon2_hasher import Argon2PasswordHasher
 from application.accounts.dto import LoginCommand
 from domain.accounts.errors import InvalidCredentials, TooManyLoginAttempts
+from tests.support.fakes import FakePasswordHasher
 from tests.unit.conftest import CLIENT, PASSWORD, Accounts
 
 WRONG = "not the password at all"
@@ -64,6 +64,20 @@ async def test_unknown_user_and_wrong_password_fail_alike(accounts: Accounts) ->
     assert unknown.value.detail == wrong.value.detail
     assert unknown.value.extra == wrong.value.extra
     assert accounts.store.sessions == {}
+
+
+async def test_an_unknown_user_still_costs_a_password_check(accounts: Accounts) -> None:
+    """The dummy verify keeps an unknown name from answering faster than a wrong password."""
+    hasher = accounts.hasher
+    assert isinstance(hasher, FakePasswordHasher)
+    await accounts.register("alice")
+
+    with pytest.raises(InvalidCredentials):
+        await accounts.sign_in("nobody", PASSWORD)
+    assert hasher.dummy_verifies == 1
+    with pytest.raises(InvalidCredentials):
+        await accounts.sign_in("alice", WRONG)
+    assert hasher.dummy_verifies == 1  # a known user's own hash was checked instead
 
 
 async def test_five_failures_block_even_the_right_password(accounts: Accounts) -> None:
@@ -177,18 +191,33 @@ async def test_failures_older_than_the_window_do_not_count(accounts: Accounts) -
 
 
 async def test_login_rehashes_when_the_hash_parameters_change(accounts: Accounts) -> None:
-    user = await accounts.register("alice")  # hashed with the CHEAPEST profile
+    user = await accounts.register("alice")  # hashed by the fake hasher's version v1
     old_hash = accounts.store.users[user.id].password_hash
-    stronger = Argon2PasswordHasher("RFC_9106_LOW_MEMORY")
-    assert stronger.needs_rehash(old_hash)
+    newer = FakePasswordHasher(version="v2")
+    assert newer.needs_rehash(old_hash)
 
-    await accounts.login_with(stronger).execute(LoginCommand("alice", PASSWORD, CLIENT))
+    await accounts.login_with(newer).execute(LoginCommand("alice", PASSWORD, CLIENT))
 
     new_hash = accounts.store.users[user.id].password_hash
     assert new_hash != old_hash
-    assert "m=65536,t=3,p=4" in new_hash
-    assert not stronger.needs_rehash(new_hash)
-    assert await accounts.hasher.verify(new_hash, PASSWORD)
+    assert not newer.needs_rehash(new_hash)
+    assert await newer.verify(new_hash, PASSWORD)
+    # The new hash is the one checked from now on: the password still logs in, and
+    # the next login with the same parameters leaves it alone.
+    await accounts.login_with(newer).execute(LoginCommand("alice", PASSWORD, CLIENT))
+    assert accounts.store.users[user.id].password_hash == new_hash
+
+
+async def test_a_failed_login_rehashes_nothing(accounts: Accounts) -> None:
+    user = await accounts.register("alice")
+    old_hash = accounts.store.users[user.id].password_hash
+
+    with pytest.raises(InvalidCredentials):
+        await accounts.login_with(FakePasswordHasher(version="v2")).execute(
+            LoginCommand("alice", WRONG, CLIENT)
+        )
+
+    assert accounts.store.users[user.id].password_hash == old_hash
 
 
 async def test_login_keeps_a_hash_whose_parameters_are_current(accounts: Accounts) -> None:

@@ -9,6 +9,7 @@ from application.shared.ids import new_id
 from application.shared.ports import Clock
 from domain.accounts.errors import InvalidCredentials
 from domain.accounts.model import LoginSession, RefreshToken, User, Username
+from domain.shared.text import check_text
 
 
 class Login:
@@ -29,6 +30,9 @@ class Login:
         self._policy = policy
 
     async def execute(self, cmd: LoginCommand) -> TokenPair:
+        # Before the throttle, the lookup and the hasher: none of them can take such text.
+        check_text(cmd.username, "username")
+        check_text(cmd.password, "password")
         name = Username.canonical_form(cmd.username)
         await self._limits.begin_attempt(name, cmd.client)
         user = None

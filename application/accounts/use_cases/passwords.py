@@ -10,6 +10,7 @@ from application.accounts.ports import (
 from application.shared.ports import Clock
 from domain.accounts.errors import InvalidToken, TooManyLoginAttempts, WrongCurrentPassword
 from domain.accounts.model import check_password_rules
+from domain.shared.text import check_text
 
 
 class ChangePassword:
@@ -28,6 +29,9 @@ class ChangePassword:
         self._clock = clock
 
     async def execute(self, cmd: ChangePasswordCommand) -> None:
+        # Text no hasher can take is bad input (422) before any password is compared.
+        check_text(cmd.current_password, "current_password")
+        check_text(cmd.new_password, "new_password")
         async with self._uow.read() as uow:
             user = await uow.users.get(cmd.actor.user_id)
         if user is None:

@@ -8,6 +8,7 @@ from application.shared.actor import Actor
 from application.shared.ports import Clock
 from domain.accounts.errors import InvalidToken
 from domain.accounts.model import RefreshToken
+from domain.shared.text import check_text
 
 
 class Authenticate:
@@ -38,6 +39,7 @@ class RefreshTokens:
         self._clock = clock
 
     async def execute(self, refresh_token: str) -> TokenPair:
+        check_text(refresh_token, "refresh_token")
         now = self._clock.now()
         token_hash = self._tokens.hash_refresh_token(refresh_token)
         new_refresh = self._tokens.new_refresh_token()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from application.accounts.dto import UserView
 from application.accounts.ports import AccountsUnitOfWork
 from application.shared.actor import Actor
+from application.shared.ids import check_id
 from application.shared.paging import Page, check_page
 from domain.accounts.errors import InvalidToken, UserNotFound
 from domain.shared.errors import Forbidden
@@ -44,6 +45,7 @@ class GetUser:
         self._uow = uow
 
     async def execute(self, actor: Actor, user_id: str) -> UserView:
+        check_id(user_id, "user id")
         user = None
         if actor.is_admin or actor.user_id == user_id:
             async with self._uow.read() as uow:

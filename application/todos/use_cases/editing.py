@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from application.shared.actor import Actor
-from application.shared.ids import new_id
+from application.shared.ids import check_id, new_id
 from application.shared.ports import Clock
 from application.todos.dto import (
     CreateTodoCommand,
@@ -39,6 +39,7 @@ class ChangeTodo:
         self._clock = clock
 
     async def execute(self, cmd: UpdateTodoCommand | ReplaceTodoCommand) -> TodoView:
+        check_id(cmd.todo_id, "todo id")
         async with self._uow.write() as uow:
             todo = await uow.todos.get_for_update(cmd.actor.user_id, cmd.todo_id)
             if todo is None:
@@ -54,6 +55,7 @@ class DeleteTodo:
         self._uow = uow
 
     async def execute(self, actor: Actor, todo_id: str) -> None:
+        check_id(todo_id, "todo id")
         async with self._uow.write() as uow:
             if not await uow.todos.delete(actor.user_id, todo_id):
                 raise TodoNotFound.with_id(todo_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from application.shared.actor import Actor
+from application.shared.ids import check_id
 from application.shared.paging import Page, check_page
 from application.todos.dto import ListTodosQuery, TodoView
 from application.todos.ports import TodoQuery, TodosUnitOfWork
@@ -14,6 +15,7 @@ class GetTodo:
         self._uow = uow
 
     async def execute(self, actor: Actor, todo_id: str) -> TodoView:
+        check_id(todo_id, "todo id")
         async with self._uow.read() as uow:
             todo = await uow.todos.get(actor.user_id, todo_id)
         if todo is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import HTTPException, Request
@@ -14,6 +14,8 @@ from entrypoints.http.accounts.schemas import LoginBody, LoginForm
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
+
+_Model = TypeVar("_Model", bound=BaseModel)
 
 LOGIN_REQUEST_BODY: dict[str, Any] = {
     "required": True,
@@ -47,7 +49,7 @@ async def read_credentials(request: Request) -> LoginBody:
     raise HTTPException(415, f"send the credentials as {JSON} or {FORM}")
 
 
-def _validated(model: type[BaseModel], data: Any, json: bool) -> Any:
+def _validated(model: type[_Model], data: Any, json: bool) -> _Model:
     try:
         if json:
             return model.model_validate_json(data)

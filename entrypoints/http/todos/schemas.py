@@ -6,8 +6,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from application.shared.views import fields_of
 from application.todos.dto import TodoView
-from domain.todos.model import TASK_MAX, TASK_PATTERN
+from domain.todos.model import ORDER_MAX, ORDER_MIN, TASK_MAX, TASK_PATTERN
 from entrypoints.http.schemas import StrictBody, documented, integral_float
 
 # The domain trims and checks the task, naming the rule that failed; the schema states it.
@@ -20,9 +21,13 @@ Task = Annotated[
         "line breaks are trimmed; no other control characters.",
     ),
 ]
-# Stored as a 32-bit SQL INTEGER: larger values can never be valid. JSON Schema counts
-# 405.0 as an integer, so it is taken as 405; 405.5, "405" and true are not.
-Order = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), BeforeValidator(integral_float)]
+# The domain enforces the 32-bit range (invalid_order); the schema states it. JSON Schema
+# counts 405.0 as an integer, so it is taken as 405; 405.5, "405" and true are not.
+Order = Annotated[
+    int,
+    documented(minimum=ORDER_MIN, maximum=ORDER_MAX),
+    BeforeValidator(integral_float),
+]
 # What a GET returns besides the writable fields: a client may send a todo back as it got it.
 ReadOnly = Annotated[Any, Field(description="Read-only: accepted and ignored.")]
 
@@ -82,13 +87,4 @@ class TodoOut(BaseModel):
 
     @classmethod
     def of(cls, view: TodoView, collection_url: str) -> TodoOut:
-        return cls(
-            id=view.id,
-            task=view.task,
-            completed=view.completed,
-            order=view.order,
-            created_at=view.created_at,
-            updated_at=view.updated_at,
-            completed_at=view.completed_at,
-            url=collection_url + view.id,
-        )
+        return cls(**fields_of(view), url=collection_url + view.id)
