@@ -6,10 +6,17 @@ PostgreSQL alike. Times carry microseconds so a lossy round trip would show.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
+from application.shop.ports import ShopUnitOfWork
 from domain.accounts.model import LoginSession, RefreshToken, User, Username
 from domain.shared.roles import Role
+from domain.shop.catalog import Product
+from domain.shop.idempotency import IdempotencyRecord
+from domain.shop.money import Currency, Money
+from domain.shop.orders import Order, OrderLine
 from domain.todos.model import Todo
 from tests.support.storage import UowFactory
 
@@ -77,3 +84,98 @@ def assert_utc(value: datetime | None, expected: datetime | None) -> None:
     if value is not None:
         assert value.utcoffset() == timedelta(0)
         assert value.microsecond == expected.microsecond  # type: ignore[union-attr]
+
+
+# --- shop ---------------------------------------------------------------------------------
+
+USD = Currency.of("USD")
+ShopUowFactory = Callable[[], ShopUnitOfWork]
+
+
+def shop_uows(uow_factory: UowFactory) -> ShopUowFactory:
+    """The container's units of work seen through the shop's port (they implement every
+    context's port; the shared factory type names only accounts and todos)."""
+
+    def make() -> ShopUnitOfWork:
+        uow = uow_factory()
+        assert isinstance(uow, ShopUnitOfWork)
+        return uow
+
+    return make
+
+
+def new_product(
+    product_id: str,
+    name: str = "Mug",
+    price: str | int | Decimal = "10.00",
+    stock: int = 10,
+    created_at: datetime = T0,
+    active: bool = True,
+    sku: str | None = None,
+    currency: Currency = USD,
+) -> Product:
+    """SKU `SKU-<id>` unless given; a description that survives only if stored as written."""
+    money = Money.parse(price, currency)
+    sku = sku or f"SKU-{product_id}"
+    return Product.create(
+        product_id, sku, name, "Line 1\n\tline 2 ✓", money, stock, created_at, active
+    )
+
+
+def new_order(
+    order_id: str,
+    user_id: str,
+    *lines: tuple[Product, int],
+    created_at: datetime = T0,
+    currency: Currency = USD,
+) -> Order:
+    """An order for `lines` as (product, quantity), snapshotting each product as it is."""
+    snapshots = tuple(OrderLine(p.id, p.sku, p.name, p.price, quantity) for p, quantity in lines)
+    return Order.place(order_id, user_id, snapshots, currency, created_at)
+
+
+def new_record(
+    user_id: str,
+    key: str,
+    created_at: datetime = T0,
+    fingerprint: str = "f" * 64,
+    claim: str = "claim-1",
+    order_id: str | None = None,
+) -> IdempotencyRecord:
+    return IdempotencyRecord(user_id, key, fingerprint, claim, created_at, order_id)
+
+
+async def add_products(uows: ShopUowFactory, *products: Product) -> None:
+    async with uows().write() as uow:
+        for product in products:
+            await uow.products.add(product)
+        await uow.commit()
+
+
+async def add_orders(uows: ShopUowFactory, *orders: Order) -> None:
+    """Orders reference their buyer and products by foreign key: add those first."""
+    async with uows().write() as uow:
+        for order in orders:
+            await uow.orders.add(order)
+        await uow.commit()
+
+
+def assert_same_order(loaded: Order, expected: Order) -> None:
+    """Every field, to the microsecond and the minor unit."""
+    assert (loaded.id, loaded.user_id, loaded.status) == (
+        expected.id,
+        expected.user_id,
+        expected.status,
+    )
+    assert loaded.lines == expected.lines
+    assert loaded.currency == expected.currency
+    assert [str(line.line_total) for line in loaded.lines] == [
+        str(line.line_total) for line in expected.lines
+    ]
+    assert loaded.total == expected.total
+    assert_utc(loaded.created_at, expected.created_at)
+    assert_utc(loaded.updated_at, expected.updated_at)
+    assert loaded.history == expected.history
+    for got, wanted in zip(loaded.history, expected.history, strict=True):
+        assert_utc(got.at, wanted.at)
+    assert loaded.payment_reference == expected.payment_reference

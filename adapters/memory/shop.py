@@ -1,0 +1,172 @@
+"""The shop's repositories on the in-memory store. The store's lock already serialises
+transactions, so "for update" needs no lock of its own here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from adapters.memory.store import Journal, MemoryStore, clone, restore
+from application.shop.ports import (
+    DuplicateIdempotencyKey,
+    IdempotencyRepository,
+    OrderQuery,
+    OrderRepository,
+    ProductQuery,
+    ProductRepository,
+    ProductSortField,
+)
+from domain.shop.catalog import Product
+from domain.shop.errors import SkuTaken
+from domain.shop.idempotency import IdempotencyRecord
+from domain.shop.orders import Order
+
+
+class InMemoryProductRepository(ProductRepository):
+    def __init__(self, store: MemoryStore, journal: Journal) -> None:
+        self._products: dict[str, Product] = store.table("products")
+        self._ids_by_sku: dict[str, str] = store.table("product_ids_by_sku")
+        self._journal = journal
+
+    async def add(self, product: Product) -> None:
+        self._journal.check_writable()
+        if product.sku in self._ids_by_sku:
+            raise SkuTaken.for_sku(product.sku)
+        _put(self._journal, self._ids_by_sku, product.sku, product.id)
+        _put(self._journal, self._products, product.id, clone(product))
+
+    async def get(self, product_id: str) -> Product | None:
+        product = self._products.get(product_id)
+        return clone(product) if product else None
+
+    async def get_many_for_update(self, product_ids: Collection[str]) -> Sequence[Product]:
+        wanted = sorted(set(product_ids))
+        return [clone(self._products[i]) for i in wanted if i in self._products]
+
+    async def save(self, product: Product) -> None:
+        self._journal.check_writable()
+        stored = self._products.get(product.id)
+        if stored is None:
+            return
+        if product.sku != stored.sku:
+            if self._ids_by_sku.get(product.sku, product.id) != product.id:
+                raise SkuTaken.for_sku(product.sku)
+            self._journal.record(restore(self._ids_by_sku, stored.sku))
+            del self._ids_by_sku[stored.sku]
+            _put(self._journal, self._ids_by_sku, product.sku, product.id)
+        _put(self._journal, self._products, product.id, clone(product))
+
+    async def list(self, query: ProductQuery) -> tuple[Sequence[Product], int]:
+        needle = query.q.casefold() if query.q is not None else None
+        products = [p for p in self._products.values() if _matches(query, needle, p)]
+        key = _PRODUCT_SORT_KEYS[query.sort]
+        # Ties break by creation time, then id, in the sort's direction.
+        products.sort(key=lambda p: (key(p), p.created_at, p.id), reverse=query.descending)
+        page = products[query.offset : query.offset + query.limit]
+        return [clone(p) for p in page], len(products)
+
+
+def _matches(query: ProductQuery, needle: str | None, product: Product) -> bool:
+    active = query.active is None or product.active == query.active
+    return active and (needle is None or needle in product.search_name)
+
+
+_PRODUCT_SORT_KEYS: dict[ProductSortField, Callable[[Product], Any]] = {
+    ProductSortField.NAME: lambda p: p.name,
+    ProductSortField.PRICE: lambda p: p.price.minor_units,
+    ProductSortField.CREATED_AT: lambda p: p.created_at,
+}
+
+
+class InMemoryOrderRepository(OrderRepository):
+    def __init__(self, store: MemoryStore, journal: Journal) -> None:
+        self._orders: dict[str, Order] = store.table("orders")
+        self._journal = journal
+
+    async def add(self, order: Order) -> None:
+        self._journal.check_writable()
+        _put(self._journal, self._orders, order.id, clone(order))
+
+    async def get(self, order_id: str) -> Order | None:
+        order = self._orders.get(order_id)
+        return clone(order) if order else None
+
+    async def get_for_update(self, order_id: str) -> Order | None:
+        return await self.get(order_id)
+
+    async def save(self, order: Order) -> None:
+        self._journal.check_writable()
+        if order.id in self._orders:
+            _put(self._journal, self._orders, order.id, clone(order))
+
+    async def list(self, query: OrderQuery) -> tuple[Sequence[Order], int]:
+        orders = [
+            o
+            for o in self._orders.values()
+            if query.user_id in (None, o.user_id) and query.status in (None, o.status)
+        ]
+        orders.sort(key=lambda o: (o.created_at, o.id), reverse=True)  # newest first
+        page = orders[query.offset : query.offset + query.limit]
+        return [clone(o) for o in page], len(orders)
+
+    async def list_expirable(self, created_before: datetime, limit: int) -> Sequence[str]:
+        due = [o for o in self._orders.values() if o.is_overdue(created_before)]
+        due.sort(key=lambda o: (o.created_at, o.id))
+        return [o.id for o in due[:limit]]
+
+
+class InMemoryIdempotencyRepository(IdempotencyRepository):
+    """Records are frozen, so they are stored as they are (no clone needed)."""
+
+    def __init__(self, store: MemoryStore, journal: Journal) -> None:
+        self._by_user: dict[str, dict[str, IdempotencyRecord]]
+        self._by_user = store.table("idempotency_keys_by_user")
+        self._journal = journal
+
+    async def get_for_update(self, user_id: str, key: str) -> IdempotencyRecord | None:
+        return self._by_user.get(user_id, {}).get(key)
+
+    async def add(self, record: IdempotencyRecord) -> None:
+        self._journal.check_writable()
+        if record.key in self._by_user.get(record.user_id, {}):
+            raise DuplicateIdempotencyKey(record.key)
+        self._put(record)
+
+    async def save(self, record: IdempotencyRecord) -> None:
+        self._journal.check_writable()
+        if record.key in self._by_user.get(record.user_id, {}):
+            self._put(record)
+
+    async def delete(self, user_id: str, key: str) -> None:
+        self._journal.check_writable()
+        owned = self._by_user.get(user_id, {})
+        if key in owned:
+            self._journal.record(restore(owned, key))
+            del owned[key]
+
+    async def delete_created_before(self, cutoff: datetime, limit: int) -> int:
+        self._journal.check_writable()
+        everyone = (r for owned in self._by_user.values() for r in owned.values())
+        doomed = [r for r in everyone if r.created_at < cutoff][:limit]
+        for record in doomed:
+            await self.delete(record.user_id, record.key)
+        return len(doomed)
+
+    def _put(self, record: IdempotencyRecord) -> None:
+        owned = self._by_user.setdefault(record.user_id, {})
+        _put(self._journal, owned, record.key, record)
+
+
+def _put(journal: Journal, table: dict[str, Any], key: str, value: Any) -> None:
+    journal.record(restore(table, key))
+    table[key] = value
+
+
+# The shop's repositories by the attribute ShopUnitOfWork names, to merge into
+# adapters/memory/uow.py's REPOSITORIES.
+REPOSITORIES = {
+    "products": InMemoryProductRepository,
+    "orders": InMemoryOrderRepository,
+    "idempotency": InMemoryIdempotencyRepository,
+}

@@ -1,0 +1,82 @@
+"""Placing an order: all lines or none, never more than the stock, at most once per key."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from application.shared.ids import check_id, new_id
+from application.shared.ports import Clock
+from application.shop.dto import OrderView, PlaceOrderCommand
+from application.shop.ports import ShopUnitOfWork
+from application.shop.use_cases.idempotency import Claim, IdempotencyKeys
+from domain.shared.errors import InvalidId
+from domain.shop.errors import InvalidOrderLine
+from domain.shop.idempotency import check_idempotency_key
+from domain.shop.money import Currency
+from domain.shop.orders import Order
+from domain.shop.placing import LineRequest, check_line_count, check_line_requests, place_order
+
+
+class PlaceOrder:
+    def __init__(self, uow: ShopUnitOfWork, clock: Clock, currency: Currency) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._currency = currency
+        self._keys = IdempotencyKeys(uow, clock)
+
+    async def execute(self, cmd: PlaceOrderCommand) -> OrderView:
+        requests = _checked_lines(cmd.lines)  # before any storage
+        claim = None
+        if cmd.idempotency_key is not None:
+            key = check_idempotency_key(cmd.idempotency_key)
+            fingerprint = _fingerprint(cmd.fingerprint, requests)
+            claimed = await self._keys.claim(cmd.actor.user_id, key, fingerprint)
+            if isinstance(claimed, Order):
+                return OrderView.from_order(claimed, replayed=True)
+            claim = claimed
+        try:
+            order = await self._place(cmd.actor.user_id, requests, claim)
+        except Exception:
+            if claim is not None:
+                await self._keys.release(claim)
+            raise
+        return OrderView.from_order(order)
+
+    async def _place(
+        self, user_id: str, requests: Sequence[LineRequest], claim: Claim | None
+    ) -> Order:
+        async with self._uow.write() as uow:
+            # Ascending id order: the order every transaction locks products in.
+            ids = sorted(r.product_id for r in requests)
+            products = await uow.products.get_many_for_update(ids)
+            now = self._clock.now()
+            by_id = {p.id: p for p in products}
+            order = place_order(new_id(), user_id, requests, by_id, self._currency, now)
+            for product in products:
+                await uow.products.save(product)
+            await uow.orders.add(order)
+            if claim is not None:
+                await self._keys.complete(uow, claim, order.id)
+            await uow.commit()
+        return order
+
+
+def _checked_lines(lines: Sequence[tuple[str, int]]) -> tuple[LineRequest, ...]:
+    check_line_count(lines)
+    for index, line in enumerate(lines):
+        try:
+            check_id(line[0], "product id")
+        except InvalidId as error:
+            raise InvalidOrderLine(f"line {index}: {error.detail}", index, None) from None
+    return check_line_requests(lines)
+
+
+def _fingerprint(given: str | None, requests: Sequence[LineRequest]) -> str:
+    """A fixed-size digest of what identifies the request: the edge's own fingerprint of
+    the body if it sent one, else the lines in request order."""
+    if given is not None:
+        source = "body:" + given
+    else:
+        source = "lines:" + "\n".join(f"{r.product_id} {r.quantity}" for r in requests)
+    return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()

@@ -1,0 +1,120 @@
+"""The catalogue: anyone browses (admins, when signed in, also see deactivated products);
+administrators add, change, restock and deactivate (deleting is deactivating)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from pydantic.json_schema import SkipJsonSchema
+
+from application.shared.ids import ID_PATTERN
+from application.shared.paging import MAX_LIMIT, MAX_OFFSET
+from application.shop.dto import (
+    AdjustStockCommand,
+    ChangeProductCommand,
+    CreateProductCommand,
+    ListProductsQuery,
+)
+from application.shop.ports import ProductSortField
+from domain.shop.product_fields import NAME_MAX
+from entrypoints.http.deps import BEARER_AUTH, caller
+from entrypoints.http.paging import set_paging_headers
+from entrypoints.http.problems import responses
+from entrypoints.http.shop.routing import OPTIONAL_BEARER_AUTH, CatalogRoute, ShopRoute, viewer
+from entrypoints.http.shop.schemas import ProductCreate, ProductOut, ProductPatch, StockChange
+from entrypoints.http.shop.use_cases import shop_use_cases
+from entrypoints.http.urls import base_url
+
+public_router = APIRouter(tags=["shop"], route_class=CatalogRoute)  # anyone reads
+admin_router = APIRouter(tags=["shop"], route_class=ShopRoute)  # administrators write
+
+# The use cases refuse ids no product can have (invalid_id, 422); the schema only states it.
+ProductId = Annotated[str, Path(json_schema_extra={"pattern": ID_PATTERN})]
+Sort = Literal["created_at", "-created_at", "name", "-name", "price", "-price"]
+# ListProducts' rule for q, stated: blank is no search; else, trimmed of whitespace (as
+# str.strip trims), 1-NAME_MAX characters with no control characters.
+_WS = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_CTRL = r"\x00-\x1f\x7f"
+SEARCH_PATTERN = (
+    rf"^[{_WS}]*(?:[^{_WS}{_CTRL}](?:[^{_CTRL}]{{0,{NAME_MAX - 2}}}[^{_WS}{_CTRL}])?)?[{_WS}]*$"
+)
+Search = Annotated[
+    str | SkipJsonSchema[None],
+    Query(
+        description="Name contains (case-insensitive).",
+        json_schema_extra={"pattern": SEARCH_PATTERN},
+    ),
+]
+WRITE_ERRORS = responses(401, 403, 404, 409, 422)
+
+
+def product_url(request: Request, product_id: str) -> str:
+    return f"{base_url(request)}/products/{product_id}"
+
+
+@public_router.get("/products", responses=responses(401, 422), openapi_extra=OPTIONAL_BEARER_AUTH)
+async def list_products(
+    request: Request,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    q: Search = None,
+    active: bool | None = None,
+    sort: Sort = "created_at",
+) -> list[ProductOut]:
+    """Active products for everyone; administrators see deactivated ones too."""
+    field, descending = ProductSortField(sort.removeprefix("-")), sort.startswith("-")
+    query = ListProductsQuery(viewer(request), limit, offset, q, active, field, descending)
+    page = await shop_use_cases(request).list_products().execute(query)
+    set_paging_headers(request, response, page)
+    return [ProductOut.of(view) for view in page.items]
+
+
+@public_router.get(
+    "/products/{product_id}", responses=responses(401, 404, 422), openapi_extra=OPTIONAL_BEARER_AUTH
+)
+async def get_product(product_id: ProductId, request: Request) -> ProductOut:
+    view = await shop_use_cases(request).get_product().execute(viewer(request), product_id)
+    return ProductOut.of(view)
+
+
+@admin_router.post(
+    "/products",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(401, 403, 409, 422),
+    openapi_extra=BEARER_AUTH,
+)
+async def create_product(body: ProductCreate, request: Request, response: Response) -> ProductOut:
+    fields = body.model_dump()
+    command = CreateProductCommand(caller(request), **fields)
+    view = await shop_use_cases(request).create_product().execute(command)
+    response.headers["Location"] = product_url(request, view.id)
+    return ProductOut.of(view)
+
+
+@admin_router.patch("/products/{product_id}", responses=WRITE_ERRORS, openapi_extra=BEARER_AUTH)
+async def change_product(product_id: ProductId, body: ProductPatch, request: Request) -> ProductOut:
+    command = ChangeProductCommand(caller(request), product_id, **body.given())
+    return ProductOut.of(await shop_use_cases(request).change_product().execute(command))
+
+
+@admin_router.post(
+    "/products/{product_id}/stock", responses=WRITE_ERRORS, openapi_extra=BEARER_AUTH
+)
+async def adjust_stock(product_id: ProductId, body: StockChange, request: Request) -> ProductOut:
+    """Add `delta` units (or take them, below 0) to what is there now: two restocks
+    at once both count."""
+    command = AdjustStockCommand(caller(request), product_id, body.delta)
+    return ProductOut.of(await shop_use_cases(request).adjust_stock().execute(command))
+
+
+@admin_router.delete(
+    "/products/{product_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=responses(401, 403, 404, 422),
+    openapi_extra=BEARER_AUTH,
+)
+async def deactivate_product(product_id: ProductId, request: Request) -> None:
+    """Deleting is deactivating: placed orders keep their snapshot, new ones refuse it."""
+    await shop_use_cases(request).deactivate_product().execute(caller(request), product_id)

@@ -1,0 +1,144 @@
+"""Orders: a buyer places, reads and cancels their own; administrators read all and move
+them through paid, shipped and delivered. Another user's order is a 404, as with todos."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
+from pydantic.json_schema import SkipJsonSchema
+
+from application.shared.ids import ID_PATTERN
+from application.shared.paging import MAX_LIMIT, MAX_OFFSET
+from application.shop.dto import ListOrdersQuery, PlaceOrderCommand
+from domain.shop.idempotency import IDEMPOTENCY_KEY_PATTERN
+from domain.shop.orders import OrderStatus
+from entrypoints.http.deps import BEARER_AUTH, caller
+from entrypoints.http.paging import set_paging_headers
+from entrypoints.http.problems import responses
+from entrypoints.http.shop.order_schemas import OrderCreate, OrderOut
+from entrypoints.http.shop.routing import ShopRoute
+from entrypoints.http.shop.use_cases import shop_use_cases
+from entrypoints.http.urls import base_url
+
+router = APIRouter(tags=["shop"], route_class=ShopRoute)
+
+# The use cases refuse ids no order or user can have (invalid_id, 422); schemas state it.
+OrderId = Annotated[str, Path(json_schema_extra={"pattern": ID_PATTERN})]
+UserId = Annotated[str | SkipJsonSchema[None], Query(json_schema_extra={"pattern": ID_PATTERN})]
+# IETF httpapi Idempotency-Key draft. The value is an opaque key (as sent, quotes and all);
+# PlaceOrder checks it against the pattern (invalid_idempotency_key, 422).
+IdempotencyKey = Annotated[
+    str | SkipJsonSchema[None],
+    Header(
+        alias="Idempotency-Key",
+        description="Retrying with the same key and body answers the first response again"
+        " (with Idempotent-Replayed: true) instead of placing a second order. Keys are the"
+        " caller's own and kept 24 hours; another body with the key is a 422, and a retry"
+        " while the first request runs a 409.",
+        json_schema_extra={"pattern": IDEMPOTENCY_KEY_PATTERN},
+    ),
+]
+PLACED: dict[int | str, dict[str, Any]] = {
+    201: {
+        "description": "The order, placed (or the first answer to this Idempotency-Key)",
+        "headers": {
+            "Location": {"schema": {"type": "string"}, "description": "The order's URL"},
+            "Idempotent-Replayed": {
+                "schema": {"type": "string", "enum": ["true"]},
+                "description": "Present when this answers a retried Idempotency-Key",
+            },
+        },
+    }
+}
+MOVE_ERRORS = responses(401, 403, 404, 409, 422)
+
+
+def order_url(request: Request, order_id: str) -> str:
+    return f"{base_url(request)}/orders/{order_id}"
+
+
+def fingerprint(body: OrderCreate) -> str:
+    """The parsed body in canonical JSON, hashed: the same request however it was spelled
+    (key order, spaces, 2 or 2.0). ASCII escapes, so any text can be hashed."""
+    canonical = json.dumps(body.model_dump(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+@router.post(
+    "/orders",
+    status_code=status.HTTP_201_CREATED,
+    responses=PLACED | responses(401, 409, 422),
+    openapi_extra=BEARER_AUTH,
+)
+async def place_order(
+    body: OrderCreate,
+    request: Request,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> OrderOut:
+    """All lines or none: stock is reserved for every line, or a 409 lists each short one."""
+    lines = tuple((line.product_id, line.quantity) for line in body.lines)
+    key_print = fingerprint(body) if idempotency_key is not None else None
+    command = PlaceOrderCommand(caller(request), lines, idempotency_key, key_print)
+    view = await shop_use_cases(request).place_order().execute(command)
+    response.headers["Location"] = order_url(request, view.id)
+    if view.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return OrderOut.of(view)
+
+
+@router.get("/orders", responses=responses(401, 403, 422), openapi_extra=BEARER_AUTH)
+async def list_orders(
+    request: Request,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    order_status: Annotated[OrderStatus | None, Query(alias="status")] = None,
+    user_id: UserId = None,
+) -> list[OrderOut]:
+    """Newest first: the caller's orders; an administrator's sees everyone's (`user_id`:
+    one user's). A user naming another user is a 403."""
+    query = ListOrdersQuery(caller(request), limit, offset, order_status, user_id)
+    page = await shop_use_cases(request).list_orders().execute(query)
+    set_paging_headers(request, response, page)
+    return [OrderOut.of(view) for view in page.items]
+
+
+@router.get("/orders/{order_id}", responses=responses(401, 404, 422), openapi_extra=BEARER_AUTH)
+async def get_order(order_id: OrderId, request: Request) -> OrderOut:
+    view = await shop_use_cases(request).get_order().execute(caller(request), order_id)
+    return OrderOut.of(view)
+
+
+@router.post("/orders/{order_id}/pay", responses=MOVE_ERRORS, openapi_extra=BEARER_AUTH)
+async def pay_order(order_id: OrderId, request: Request) -> OrderOut:
+    """Administrators: the payment (a stand-in provider) is taken; pending_payment only."""
+    view = await shop_use_cases(request).pay_order().execute(caller(request), order_id)
+    return OrderOut.of(view)
+
+
+@router.post("/orders/{order_id}/ship", responses=MOVE_ERRORS, openapi_extra=BEARER_AUTH)
+async def ship_order(order_id: OrderId, request: Request) -> OrderOut:
+    """Administrators: a paid order leaves the warehouse."""
+    view = await shop_use_cases(request).ship_order().execute(caller(request), order_id)
+    return OrderOut.of(view)
+
+
+@router.post("/orders/{order_id}/deliver", responses=MOVE_ERRORS, openapi_extra=BEARER_AUTH)
+async def deliver_order(order_id: OrderId, request: Request) -> OrderOut:
+    """Administrators: a shipped order arrived."""
+    view = await shop_use_cases(request).deliver_order().execute(caller(request), order_id)
+    return OrderOut.of(view)
+
+
+@router.post(
+    "/orders/{order_id}/cancel", responses=responses(401, 404, 409, 422), openapi_extra=BEARER_AUTH
+)
+async def cancel_order(order_id: OrderId, request: Request) -> OrderOut:
+    """The buyer or an administrator, while pending payment or paid (a paid one is
+    refunded); the stock comes back once."""
+    view = await shop_use_cases(request).cancel_order().execute(caller(request), order_id)
+    return OrderOut.of(view)

@@ -1,0 +1,257 @@
+"""The shop's races, run through the real use cases on memory, SQLite and PostgreSQL: no
+oversell, no deadlock, one order per Idempotency-Key, stock returned exactly once.
+
+Every call gets its own unit of work, as in the app. The last tests run the races across
+several containers on one database, each standing for a server process (its own pool
+and, on SQLite, its own write gate), as tests/contract/test_sqlite_locking.py does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from adapters.memory.payments import InMemoryPaymentGateway
+from application.shared.actor import Actor
+from application.shop.dto import (
+    CreateProductCommand,
+    ListOrdersQuery,
+    OrderView,
+    PlaceOrderCommand,
+    ProductView,
+)
+from application.shop.use_cases import (
+    CancelOrder,
+    CreateProduct,
+    ExpireOrders,
+    GetProduct,
+    ListOrders,
+    PlaceOrder,
+)
+from domain.shared.roles import Role
+from domain.shop.errors import IdempotencyKeyInProgress, InsufficientStock, InvalidTransition
+from domain.shop.orders import OrderStatus
+from entrypoints.container import Container, close_resources
+from tests.contract.builders import USD, ShopUowFactory, add_users, new_user, shop_uows
+from tests.support.clock import ManualClock
+from tests.support.storage import (
+    UowFactory,
+    sqlite_copy,
+    storage_container,
+    truncate_postgres,
+)
+
+ALICE = Actor("u-alice", Role.USER, "s-alice")
+BOB = Actor("u-bob", Role.USER, "s-bob")
+ADMIN = Actor("u-admin", Role.ADMIN, "s-admin")
+BUYERS = (ALICE, BOB)
+
+
+async def _buyers(uow_factory: UowFactory) -> None:
+    await add_users(uow_factory, new_user("alice"), new_user("bob"))
+
+
+async def _product(uows: ShopUowFactory, clock: ManualClock, sku: str, stock: int) -> str:
+    command = CreateProductCommand(ADMIN, sku, f"Product {sku}", "10.00", stock)
+    view: ProductView = await CreateProduct(uows(), clock, USD).execute(command)
+    return view.id
+
+
+async def _stock(uows: ShopUowFactory, product_id: str) -> int:
+    return (await GetProduct(uows()).execute(ADMIN, product_id)).stock
+
+
+async def _place(
+    uows: ShopUowFactory,
+    clock: ManualClock,
+    actor: Actor,
+    *lines: tuple[str, int],
+    key: str | None = None,
+) -> OrderView:
+    command = PlaceOrderCommand(actor, tuple(lines), idempotency_key=key)
+    return await PlaceOrder(uows(), clock, USD).execute(command)
+
+
+async def _orders(uows: ShopUowFactory) -> Sequence[OrderView]:
+    page = await ListOrders(uows()).execute(ListOrdersQuery(ADMIN, limit=200))
+    assert page.total == len(page.items)
+    return page.items
+
+
+async def _buy_the_last_units(
+    uows: Sequence[ShopUowFactory], clock: ManualClock, buyers: int, stock: int
+) -> None:
+    """`buyers` racing orders of one unit each, spread over `uows` (one per process),
+    while a reader watches the stock: exactly `stock` orders, and it never dips below 0."""
+    product = await _product(uows[0], clock, "HOT-1", stock)
+    seen: list[int] = []
+    racing = True
+
+    async def watch() -> None:
+        while racing:
+            seen.append(await _stock(uows[0], product))
+            await asyncio.sleep(0.001)
+
+    watcher = asyncio.create_task(watch())
+    results = await asyncio.gather(
+        *(_place(uows[i % len(uows)], clock, BUYERS[i % 2], (product, 1)) for i in range(buyers)),
+        return_exceptions=True,
+    )
+    racing = False
+    await watcher
+
+    placed = [r for r in results if isinstance(r, OrderView)]
+    refused = [r for r in results if not isinstance(r, OrderView)]
+    assert len(placed) == stock
+    assert [r for r in refused if not isinstance(r, InsufficientStock)] == []
+    assert await _stock(uows[0], product) == 0
+    assert seen
+    assert min(seen) >= 0
+    assert sorted(o.id for o in await _orders(uows[0])) == sorted(o.id for o in placed)
+
+
+async def test_100_buyers_of_10_units_make_exactly_10_orders(
+    uow_factory: UowFactory, shop_uow: ShopUowFactory, clock: ManualClock
+) -> None:
+    await _buyers(uow_factory)
+    await _buy_the_last_units([shop_uow], clock, buyers=100, stock=10)
+
+
+async def test_orders_taking_products_in_opposite_orders_all_finish(
+    uow_factory: UowFactory, shop_uow: ShopUowFactory, clock: ManualClock
+) -> None:
+    await _buyers(uow_factory)
+    ids = [await _product(shop_uow, clock, f"P-{n}", 100) for n in range(3)]
+    forward = [(i, 1) for i in ids]
+    backward = forward[::-1]
+
+    pairs = 20  # each pair: one order lists the products forwards, the other backwards
+    results = await asyncio.gather(
+        *(
+            _place(shop_uow, clock, BUYERS[i % 2], *(backward if i % 2 else forward))
+            for i in range(2 * pairs)
+        ),
+        return_exceptions=True,
+    )
+
+    # No deadlock error (StorageConflict) or anything else: every order went through.
+    assert [r for r in results if not isinstance(r, OrderView)] == []
+    assert [await _stock(shop_uow, i) for i in ids] == [100 - 2 * pairs] * 3
+    assert len(await _orders(shop_uow)) == 2 * pairs
+
+
+async def _one_key_race(uows: Sequence[ShopUowFactory], clock: ManualClock, racers: int) -> None:
+    product = await _product(uows[0], clock, "KEY-1", 100)
+
+    results = await asyncio.gather(
+        *(
+            _place(uows[i % len(uows)], clock, ALICE, (product, 1), key="checkout-42")
+            for i in range(racers)
+        ),
+        return_exceptions=True,
+    )
+
+    views = [r for r in results if isinstance(r, OrderView)]
+    busy = [r for r in results if isinstance(r, IdempotencyKeyInProgress)]
+    assert len(views) + len(busy) == racers  # nothing else: no raw unique violation
+    assert len({v.id for v in views}) == 1  # replays answer with the one order
+    assert [v.replayed for v in views].count(False) == 1
+    assert [o.id for o in await _orders(uows[0])] == [views[0].id]
+    assert await _stock(uows[0], product) == 99
+    retry = await _place(uows[-1], clock, ALICE, (product, 1), key="checkout-42")
+    assert (retry.id, retry.replayed) == (views[0].id, True)
+
+
+async def test_20_requests_with_one_idempotency_key_place_one_order(
+    uow_factory: UowFactory, shop_uow: ShopUowFactory, clock: ManualClock
+) -> None:
+    await _buyers(uow_factory)
+    await _one_key_race([shop_uow], clock, racers=20)
+
+
+async def test_cancel_racing_the_expiry_sweep_returns_stock_once(
+    uow_factory: UowFactory, shop_uow: ShopUowFactory, clock: ManualClock
+) -> None:
+    await _buyers(uow_factory)
+    product = await _product(shop_uow, clock, "MUG-1", 50)
+    orders = [await _place(shop_uow, clock, ALICE, (product, 2)) for _ in range(10)]
+    assert await _stock(shop_uow, product) == 30
+    clock.advance(minutes=31)  # every order is overdue now
+    payments = InMemoryPaymentGateway()
+
+    def sweep() -> asyncio.Task[int]:
+        return asyncio.create_task(ExpireOrders(shop_uow(), clock, batch_size=3).execute())
+
+    def cancel(order: OrderView) -> asyncio.Task[OrderView]:
+        use_case = CancelOrder(shop_uow(), clock, payments)
+        return asyncio.create_task(use_case.execute(ALICE, order.id))
+
+    # Sweepers start before, among and after the cancellations.
+    sweeps = [sweep()]
+    cancels = [cancel(o) for o in orders[:5]]
+    sweeps.append(sweep())
+    cancels += [cancel(o) for o in orders[5:]]
+    sweeps.append(sweep())
+    cancelled = await asyncio.gather(*cancels, return_exceptions=True)
+    expired = await asyncio.gather(*sweeps, return_exceptions=True)
+
+    assert [r for r in cancelled if not isinstance(r, OrderView | InvalidTransition)] == []
+    assert [r for r in expired if not isinstance(r, int)] == []
+    won = {r.id for r in cancelled if isinstance(r, OrderView)}
+    assert len(won) + sum(r for r in expired if isinstance(r, int)) == len(orders)
+    assert await _stock(shop_uow, product) == 50  # every unit back, none twice
+    for order in await _orders(shop_uow):
+        final = OrderStatus.CANCELLED if order.id in won else OrderStatus.EXPIRED
+        assert [c.status for c in order.history] == [OrderStatus.PENDING_PAYMENT, final]
+
+
+# --- across processes ---------------------------------------------------------------------
+
+PROCESSES = 4
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def shared_database(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
+) -> tuple[str, str]:
+    """(kind, URL) of one database for several processes. Sync on purpose: preparing
+    PostgreSQL runs its own loop."""
+    if request.param == "postgres":
+        return "postgres", request.getfixturevalue("postgres_database")
+    return "sqlite", sqlite_copy(sqlite_template, tmp_path)
+
+
+@pytest.fixture
+async def processes(
+    shared_database: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[list[Container]]:
+    """One container per server process, all on one database: on SQLite nothing but
+    BEGIN IMMEDIATE orders their writers; on PostgreSQL each has its own pool."""
+    kind, url = shared_database
+    monkeypatch.setenv("CASEWORKS_DB_POOL_SIZE", "5")  # 4 pools of 5: well below max_connections
+    containers = [storage_container(kind, url) for _ in range(PROCESSES)]
+    try:
+        if kind == "postgres":
+            await truncate_postgres(containers[0].engine())
+        await add_users(containers[0].uow, new_user("alice"), new_user("bob"))
+        yield containers
+    finally:
+        for container in containers:
+            await close_resources(container)
+
+
+async def test_100_buyers_across_processes_make_exactly_10_orders(
+    processes: list[Container], clock: ManualClock
+) -> None:
+    uows = [shop_uows(container.uow) for container in processes]
+    await _buy_the_last_units(uows, clock, buyers=100, stock=10)
+
+
+async def test_one_idempotency_key_across_processes_places_one_order(
+    processes: list[Container], clock: ManualClock
+) -> None:
+    uows = [shop_uows(container.uow) for container in processes]
+    await _one_key_race(uows, clock, racers=20)

@@ -1,0 +1,108 @@
+"""The running server expires unpaid orders (their stock comes back) and forgets old
+idempotency keys: a task of the app's lifespan that outlives its own errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from dependency_injector import providers
+
+from application.accounts.dto import RegisterCommand
+from domain.shared.roles import Role
+from entrypoints.http.app import create_app
+from entrypoints.http.shop import sweeper
+from tests.http.conftest import PASSWORD, bearer, login, make_container, register
+from tests.http.shop_helpers import add_product
+from tests.support.clock import ManualClock
+
+
+@pytest.fixture(autouse=True)
+def quick_sweeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sweeper, "PAUSE_SECONDS", (0.01, 0.02))
+
+
+async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
+    """Polls `check` for up to 5 s: the sweeper runs in its own task."""
+    for _ in range(500):
+        if await check():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the sweeper did not get there in 5 s")
+
+
+async def test_an_unpaid_order_expires_and_its_stock_returns(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    container = make_container(tmp_path, sqlite_template, "memory", order_expiry_minutes=1)
+    clock = ManualClock(datetime.now(UTC))
+    container.clock.override(providers.Object(clock))
+    await container.register_user().execute(RegisterCommand("root", PASSWORD, role=Role.ADMIN))
+    app = create_app(container)
+
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            admin = bearer(await login(client, "root"))
+            await register(client, "alice")
+            alice = bearer(await login(client, "alice"))
+            mug = await add_product(client, admin, stock=3)
+            body = {"lines": [{"product_id": mug["id"], "quantity": 2}]}
+            keyed = {**alice, "Idempotency-Key": "k"}
+            placed = await client.post("/orders", json=body, headers=keyed)
+            url = placed.headers["Location"]
+            await asyncio.sleep(0.1)  # sweeps run, but nothing is overdue yet
+            assert (await client.get(url, headers=alice)).json()["status"] == "pending_payment"
+
+            clock.advance(minutes=1, seconds=1)
+
+            async def expired() -> bool:
+                return bool((await client.get(url, headers=alice)).json()["status"] == "expired")
+
+            await eventually(expired)
+            stock = (await client.get(f"/products/{mug['id']}")).json()["stock"]
+            assert stock == 3
+
+            keys = container.memory_store().table("idempotency_keys_by_user")
+            assert any(keys.values())
+            clock.advance(hours=24)
+
+            async def forgotten() -> bool:
+                return not any(keys.values())  # user id -> {key: record}
+
+            await eventually(forgotten)
+    assert not [t for t in asyncio.all_tasks() if t.get_name() == "caseworks-order-sweeper"]
+
+
+async def test_a_failed_sweep_is_logged_and_the_next_one_runs(
+    tmp_path: Path,
+    sqlite_template: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    calls: list[int] = []
+
+    async def flaky_sweep(container: object) -> tuple[int, int]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionError("database went away")
+        return 0, 0
+
+    monkeypatch.setattr(sweeper, "sweep", flaky_sweep)
+    container = make_container(tmp_path, sqlite_template, "memory")
+    app = create_app(container)
+
+    with caplog.at_level(logging.ERROR, logger="caseworks.shop.sweeper"):
+        async with app.router.lifespan_context(app):
+
+            async def swept_again() -> bool:
+                return len(calls) >= 2
+
+            await eventually(swept_again)
+
+    assert [r.getMessage() for r in caplog.records] == ["order sweep failed"]
