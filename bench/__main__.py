@@ -8,20 +8,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import tempfile
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
 from bench import loadgen
-from bench.servers import ROOT, Target, running
+from bench.servers import ADMIN, PASSWORD, ROOT, Target, running
 
-PASSWORD = "bench-password-not-common-1"
-SCENARIOS = ("GET /todos/{id}", "GET /todos/?limit=50", "POST /todos/")
+TODO_SCENARIOS = ("GET /todos/{id}", "GET /todos/?limit=50", "POST /todos/")
+# The shop's rows are compared with POST /todos/ of the same target (the baseline has no
+# shop): one line each, spread over PRODUCTS products, or all on one hot product.
+SHOP_SCENARIOS = ("POST /orders (1,000 products)", "POST /orders (1 hot product)")
+SCENARIOS = TODO_SCENARIOS + SHOP_SCENARIOS
+PRODUCTS = 1000
+STOCK = 1_000_000_000  # never runs out during a run
 POSTGRES_ENV = "CASEWORKS_TEST_POSTGRES_URL"
 
 
@@ -36,40 +43,72 @@ def targets() -> list[Target]:
     return found
 
 
-def seed(base: str, target: Target, count: int = 100) -> tuple[dict[str, str], str]:
-    """A user with `count` todos; returns the auth headers and one todo's id."""
+@dataclass(frozen=True)
+class Seeded:
+    headers: dict[str, str]
+    todo_id: str
+    product_ids: list[str]
+
+
+def seed(base: str, target: Target, count: int = 100) -> Seeded:
+    """A user with `count` todos, and (Caseworks) PRODUCTS products made by the admin."""
     headers: dict[str, str] = {}
+    product_ids: list[str] = []
     with httpx.Client(base_url=base, timeout=30) as client:
         if target.authenticated:
             client.post("/register", json={"username": "bench", "password": PASSWORD})
-            login = client.post("/login", json={"username": "bench", "password": PASSWORD})
-            login.raise_for_status()
-            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            headers = _login(client, "bench")
+            admin = _login(client, ADMIN)
+            for i in range(PRODUCTS):
+                body = {"sku": f"B-{i}", "name": f"Product {i}", "price": "9.99", "stock": STOCK}
+                created = client.post("/products", json=body, headers=admin)
+                created.raise_for_status()
+                product_ids.append(str(created.json()["id"]))
         ids = []
         for i in range(count):
             created = client.post("/todos/", json={"task": f"todo {i}"}, headers=headers)
             created.raise_for_status()
             ids.append(str(created.json()["id"]))
-    return headers, ids[count // 2]
+    return Seeded(headers, ids[count // 2], product_ids)
 
 
-def requests_for(base: str, headers: dict[str, str], todo_id: str) -> list[loadgen.Request]:
+def _login(client: httpx.Client, username: str) -> dict[str, str]:
+    login = client.post("/login", json={"username": username, "password": PASSWORD})
+    login.raise_for_status()
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+def requests_for(base: str, seeded: Seeded) -> list[loadgen.Request]:
+    headers = seeded.headers
     json_headers = {**headers, "Content-Type": "application/json"}
-    return [
-        loadgen.Request("GET", f"{base}/todos/{todo_id}", headers),
+    requests = [
+        loadgen.Request("GET", f"{base}/todos/{seeded.todo_id}", headers),
         loadgen.Request("GET", f"{base}/todos/?limit=50", headers),
         loadgen.Request("POST", f"{base}/todos/", json_headers, b'{"task": "bench"}'),
     ]
+    if seeded.product_ids:
+        orders = [_order_body(product_id) for product_id in seeded.product_ids]
+        requests += [
+            loadgen.Request("POST", f"{base}/orders", json_headers, bodies=tuple(orders)),
+            loadgen.Request("POST", f"{base}/orders", json_headers, orders[0]),
+        ]
+    return requests
+
+
+def _order_body(product_id: str) -> bytes:
+    return json.dumps({"lines": [{"product_id": product_id, "quantity": 1}]}).encode()
 
 
 def reset_postgres(url: str) -> None:
     from sqlalchemy import text
 
     from adapters.sql.engine import create_engine
+    from adapters.sql.migrate import upgrade
     from adapters.sql.tables import metadata
 
     async def truncate() -> None:
         engine = create_engine(url)
+        await upgrade(engine)
         async with engine.begin() as connection:
             tables = ", ".join(table.name for table in metadata.sorted_tables)
             await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
@@ -87,19 +126,20 @@ def measure(args: argparse.Namespace) -> dict[tuple[str, str], loadgen.Result]:
         plans: list[tuple[Target, list[loadgen.Request]]] = []
         for target in chosen:
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            base = stack.enter_context(running(target, workdir))
             if target.needs_upgrade:
+                # Before the server starts: it makes the admin at start-up.
                 reset_postgres(target.env["CASEWORKS_DATABASE_URL"])
-            headers, todo_id = seed(base, target)
-            plans.append((target, requests_for(base, headers, todo_id)))
+            base = stack.enter_context(running(target, workdir))
+            plans.append((target, requests_for(base, seed(base, target))))
         for index, scenario in enumerate(SCENARIOS):
-            for _target, requests in plans:
+            active = [(t, r) for t, r in plans if index < len(r)]  # no shop on the baseline
+            for _target, requests in active:
                 loadgen.run(requests[index], args.connections, args.warmup)
             for _ in range(args.repeat):
-                for target, requests in plans:
+                for target, requests in active:
                     result = loadgen.run(requests[index], args.connections, args.duration)
                     runs.setdefault((target.name, scenario), []).append(result)
-            for target, _ in plans:
+            for target, _ in active:
                 _print(target.name, scenario, _best(runs[(target.name, scenario)]))
     return {key: _best(results) for key, results in runs.items()}
 
@@ -133,14 +173,25 @@ def report(results: dict[tuple[str, str], loadgen.Result], args: argparse.Namesp
         "| target | scenario | req/s | vs baseline | p50 ms | p99 ms | errors |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
+    shop = [
+        "",
+        "Shop: `POST /orders` with one line (quantity 1) per order, as the same user, over",
+        f"{PRODUCTS:,} products in turn or all on one product; ratio = requests/s relative to",
+        "`POST /todos/` of the same target in this run.",
+        "",
+        "| target | scenario | req/s | vs `POST /todos/` | p50 ms | p99 ms | errors |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for (target, scenario), result in results.items():
-        base = results[("baseline", scenario)].requests_per_second
-        lines.append(
+        shop_row = scenario in SHOP_SCENARIOS
+        reference = (target, "POST /todos/") if shop_row else ("baseline", scenario)
+        base = results[reference].requests_per_second
+        (shop if shop_row else lines).append(
             f"| {target} | `{scenario}` | {result.requests_per_second:,.0f} | "
             f"{result.requests_per_second / base:.0%} | {result.p50_ms:.2f} | "
             f"{result.p99_ms:.2f} | {result.errors} |"
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + shop) + "\n"
 
 
 def main() -> None:

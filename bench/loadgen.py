@@ -27,6 +27,8 @@ class Request:
     url: str
     headers: dict[str, str]
     body: bytes = b""
+    # When given, requests cycle through these bodies instead (e.g. one product each).
+    bodies: tuple[bytes, ...] = ()
 
 
 def generator_name() -> str:
@@ -47,10 +49,23 @@ wrk.body = {body!r}
 {headers}
 """
 
+# Cycles through bodies; each wrk thread keeps its own counter.
+_LUA_BODIES = """
+local bodies = {{{bodies}}}
+local n = 0
+request = function()
+  n = n % #bodies + 1
+  return wrk.format(nil, nil, nil, bodies[n])
+end
+"""
+
 
 def _run_wrk(request: Request, connections: int, seconds: float) -> Result:
     headers = "\n".join(f"wrk.headers[{k!r}] = {v!r}" for k, v in request.headers.items())
     lua = _LUA.format(method=request.method, body=request.body.decode(), headers=headers)
+    if request.bodies:
+        listed = ", ".join(repr(body.decode()) for body in request.bodies)
+        lua += _LUA_BODIES.format(bodies=listed)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)  # Python reprs are valid Lua string literals here
     try:
@@ -95,19 +110,23 @@ async def _run_python(request: Request, connections: int, seconds: float) -> Res
     path = url.path + (f"?{url.query}" if url.query else "")
     head = [f"{request.method} {path} HTTP/1.1", f"Host: {url.netloc}"]
     head += [f"{k}: {v}" for k, v in request.headers.items()]
-    head.append(f"Content-Length: {len(request.body)}")
-    raw = ("\r\n".join(head) + "\r\n\r\n").encode() + request.body
+    raws = [
+        ("\r\n".join([*head, f"Content-Length: {len(body)}"]) + "\r\n\r\n").encode() + body
+        for body in (request.bodies or (request.body,))
+    ]
     deadline = time.perf_counter() + seconds
     latencies: list[float] = []
     errors = 0
 
-    async def connection() -> None:
+    async def connection(first: int) -> None:
         nonlocal errors
         reader, writer = await asyncio.open_connection(url.hostname, url.port)
+        sent = first
         try:
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
-                writer.write(raw)
+                writer.write(raws[sent % len(raws)])
+                sent += 1
                 status_line = await reader.readline()
                 length = 0
                 while (line := await reader.readline()) not in (b"\r\n", b""):
@@ -124,7 +143,7 @@ async def _run_python(request: Request, connections: int, seconds: float) -> Res
             writer.close()
 
     started = time.perf_counter()
-    await asyncio.gather(*(connection() for _ in range(connections)))
+    await asyncio.gather(*(connection(index * 7) for index in range(connections)))
     elapsed = time.perf_counter() - started
     latencies.sort()
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+ADMIN = "bench-admin"  # made at start-up (CASEWORKS_ADMIN_*), to seed the shop's products
+PASSWORD = "bench-password-not-common-1"  # the admin's and the bench user's
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def caseworks_env(target: Target, workdir: Path) -> dict[str, str]:
         # Both sides without access logs: uvicorn's baseline runs with --no-access-log.
         "CASEWORKS_ACCESS_LOG": "false",
         "CASEWORKS_LOG_LEVEL": "WARNING",
+        "CASEWORKS_ADMIN_USERNAME": ADMIN,
+        "CASEWORKS_ADMIN_PASSWORD": PASSWORD,
         **target.env,
     }
 

@@ -80,8 +80,10 @@ from entrypoints.settings import (
 log = logging.getLogger("caseworks.container")
 
 
-def _closing_engine(resources: AsyncExitStack, url: str, pool_size: int) -> AsyncEngine:
-    engine = create_engine(url, pool_size)
+def _closing_engine(
+    resources: AsyncExitStack[bool | None], url: str, pool_size: int, autocommit: bool = False
+) -> AsyncEngine:
+    engine = create_engine(url, pool_size, autocommit)
     resources.push_async_callback(engine.dispose)
     return engine
 
@@ -123,7 +125,14 @@ class Container(containers.DeclarativeContainer):
             write_gate=sqlite_write_gate,
         ),
         postgresql=providers.Factory(
-            SqlUnitOfWork, engine, providers.Singleton(PostgresReadTransactions, engine)
+            SqlUnitOfWork,
+            engine,
+            providers.Singleton(
+                PostgresReadTransactions,
+                providers.Singleton(
+                    _closing_engine, resources, config.database_url, config.db_pool_size, True
+                ),
+            ),
         ),
     )
     readiness = providers.Selector(

@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = None
     admin_password_file: Path | None = None
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
-    db_pool_size: int = Field(20, ge=1, le=200)
+    db_pool_size: int = Field(10, ge=1, le=200)
     log_level: str = "INFO"
     access_log: bool = True
 

@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 BUSY_TIMEOUT_SECONDS = 30
 
 
-def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
-    """One pool for reads and writes. `hide_parameters`: error messages (and so logs) never
-    carry hashes or emails."""
+def create_engine(url: str, pool_size: int = 10, autocommit: bool = False) -> AsyncEngine:
+    """`autocommit=True` makes the PostgreSQL read pool, whose transactions the read unit of
+    work runs itself (adapters/sql/uow.py). `hide_parameters`: error messages (and so logs)
+    never carry hashes or emails."""
     if url.startswith("sqlite"):
         engine = create_async_engine(
             url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, hide_parameters=True
@@ -27,8 +28,10 @@ def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
     # above pool_size that meant a TCP + TLS + auth handshake for most requests
     # (measured: connection setup was a third of the server's time). Requests queue for
     # a pooled connection instead; one that waits pool_timeout seconds answers 503.
+    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
     return create_async_engine(
         url,
+        **options,
         pool_size=pool_size,
         max_overflow=0,
         pool_timeout=10,
