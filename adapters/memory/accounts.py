@@ -83,6 +83,7 @@ class InMemorySessionRepository(SessionRepository):
         _put(self._journal, self._tokens, token.token_hash, clone(token))
 
     async def get_token_for_update(self, token_hash: str) -> RefreshToken | None:
+        self._journal.check_writable()  # a lock is a write's first step
         # The store's lock already serialises transactions: no row lock is needed.
         token = self._tokens.get(token_hash)
         return clone(token) if token else None

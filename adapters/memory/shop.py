@@ -41,6 +41,7 @@ class InMemoryProductRepository(ProductRepository):
         return clone(product) if product else None
 
     async def get_many_for_update(self, product_ids: Collection[str]) -> Sequence[Product]:
+        self._journal.check_writable()  # a lock is a write's first step
         wanted = sorted(set(product_ids))
         return [clone(self._products[i]) for i in wanted if i in self._products]
 
@@ -93,6 +94,7 @@ class InMemoryOrderRepository(OrderRepository):
         return clone(order) if order else None
 
     async def get_for_update(self, order_id: str) -> Order | None:
+        self._journal.check_writable()  # a lock is a write's first step
         return await self.get(order_id)
 
     async def save(self, order: Order) -> None:
@@ -125,6 +127,7 @@ class InMemoryIdempotencyRepository(IdempotencyRepository):
         self._journal = journal
 
     async def get_for_update(self, user_id: str, key: str) -> IdempotencyRecord | None:
+        self._journal.check_writable()  # a lock is a write's first step
         return self._by_user.get(user_id, {}).get(key)
 
     async def add(self, record: IdempotencyRecord) -> None:

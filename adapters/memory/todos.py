@@ -25,6 +25,7 @@ class InMemoryTodoRepository(TodoRepository):
         return clone(todo) if todo else None
 
     async def get_for_update(self, owner_id: str, todo_id: str) -> Todo | None:
+        self._journal.check_writable()  # a lock is a write's first step
         return await self.get(owner_id, todo_id)  # the store lock already serialises
 
     async def save(self, todo: Todo) -> None:

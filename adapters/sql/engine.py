@@ -28,7 +28,13 @@ def create_engine(url: str, pool_size: int = 10, autocommit: bool = False) -> As
     # above pool_size that meant a TCP + TLS + auth handshake for most requests
     # (measured: connection setup was a third of the server's time). Requests queue for
     # a pooled connection instead; one that waits pool_timeout seconds answers 503.
-    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
+    options: dict[str, Any] = {}
+    if autocommit:
+        # Read connections wait in the pool inside a fresh read-only transaction that has
+        # taken no snapshot yet (adapters/sql/uow.py): a server-wide idle-in-transaction
+        # timeout must not apply to them.
+        options["isolation_level"] = "AUTOCOMMIT"
+        options["connect_args"] = {"server_settings": {"idle_in_transaction_session_timeout": "0"}}
     return create_async_engine(
         url,
         **options,

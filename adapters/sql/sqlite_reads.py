@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from adapters.sql.uow import ReadTransaction, ReadTransactions
-from application.shared.ports import ReadinessProbe
+from application.shared.ports import ReadinessProbe, ReadOnlyTransaction
 
 # A reader should never wait; if it must (WAL recovery), it gives up quickly.
 READER_BUSY_TIMEOUT_MS = 1000
@@ -27,6 +27,9 @@ class InlineConnection:
         self._connection = connection
 
     async def execute(self, statement: Any, parameters: Any = None) -> Any:
+        # SQLite drops FOR UPDATE; PostgreSQL refuses it in a read. Refuse it alike here.
+        if getattr(statement, "_for_update_arg", None) is not None:
+            raise ReadOnlyTransaction("a lock for update in a read-only unit of work")
         return self._connection.execute(statement, parameters)
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import logging
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -11,9 +12,11 @@ from adapters.sql.accounts import SqlSessionRepository, SqlUserRepository
 from adapters.sql.errors import port_error
 from adapters.sql.todos import SqlTodoRepository
 from application.accounts.ports import AccountsUnitOfWork
-from application.shared.ports import ReadOnlyTransaction
+from application.shared.ports import ReadOnlyTransaction, StorageUnavailable
 from application.shop.ports import ShopUnitOfWork
 from application.todos.ports import TodosUnitOfWork
+
+log = logging.getLogger("caseworks.storage")
 
 
 class ReadTransaction(abc.ABC):
@@ -53,9 +56,12 @@ class PostgresReadTransactions(ReadTransactions):
             assert raw is not None  # a checked-out connection has its driver connection
             if not raw.is_in_transaction():  # a new connection
                 await raw.execute(_BEGIN_READ)
-        except BaseException:
+        except Exception as error:
             await connection.invalidate()
-            raise
+            await connection.close()
+            # Straight from asyncpg, not through SQLAlchemy: a dead connection is storage
+            # being unavailable (503), whatever the driver calls it.
+            raise StorageUnavailable(type(error).__name__) from error
         return _PostgresRead(connection, raw)
 
 
@@ -70,9 +76,11 @@ class _PostgresRead(ReadTransaction):
     async def close(self) -> None:
         try:
             await self._raw.execute(f"ROLLBACK; {_BEGIN_READ}")
-        except BaseException:
-            await self.connection.invalidate()  # unknown state: never back to the pool
-            raise
+        except Exception:
+            # What was read stays valid; the connection, in an unknown state, is dropped
+            # rather than pooled (a server restart or idle timeout shows up here).
+            log.warning("dropping a read connection that could not be reset", exc_info=True)
+            await self.connection.invalidate()
         finally:
             await self.connection.close()
 
@@ -162,6 +170,11 @@ class SqlUnitOfWork(SqlRepositories):
                 await read.close()
             if connection is not None:
                 await connection.close()  # rolls back whatever was not committed
+        except Exception:
+            if error is None:
+                raise
+            # The block's own error is the one to report; releasing failed because of it.
+            log.warning("releasing a failed transaction's connection failed", exc_info=True)
         finally:
             self._release_gate()
         translated = port_error(error) if error is not None else None

@@ -34,7 +34,8 @@ class LoginLimits:
         self._known = known
 
     async def begin_attempt(self, account: str, client: str) -> None:
-        """Count a password attempt, or raise TooManyLoginAttempts (counting nothing)."""
+        """Count a password attempt, or raise TooManyLoginAttempts. A refusal by the
+        per-account limit still counts against this client (a blocked guesser stays so)."""
         retry_after = await self._per_client.begin_attempt(f"{account}|{client}")
         if retry_after is None and not await self._known.knows(account, client):
             retry_after = await self._per_account.begin_attempt(account)
@@ -42,6 +43,8 @@ class LoginLimits:
             raise TooManyLoginAttempts("too many failed logins; try again later", retry_after)
 
     async def succeeded(self, account: str, client: str) -> None:
+        """The real user got in from `client`: that address is known from now on. The
+        per-account count is left to its window: clearing it on every real login would
+        give a password sprayer a fresh allowance each time the user logs in."""
         await self._per_client.reset(f"{account}|{client}")
-        await self._per_account.reset(account)
         await self._known.remember(account, client)

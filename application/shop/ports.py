@@ -132,7 +132,9 @@ class ShopUnitOfWork(UnitOfWork):
 class PaymentGateway(abc.ABC):
     """Stands in for a payment provider. Both calls are idempotent per order id (as real
     providers' idempotency keys make them): a retry after a failed commit charges or
-    refunds once."""
+    refunds once. They run inside the order's transaction, so a commit that fails after a
+    charge leaves the order unpaid until the admin retries `pay`: with a real provider this
+    wants an outbox (record the intent, call after commit, reconcile) — not built yet."""
 
     @abc.abstractmethod
     async def charge(self, order: Order) -> str:

@@ -21,7 +21,7 @@ CLAIM_TIMEOUT = timedelta(seconds=60)
 
 
 def check_idempotency_key(key: str) -> str:
-    # ASCII only, so a lone surrogate fails here too; the key is never echoed back.
+    # ASCII only, so a lone surrogate fails here too; a refused key is never echoed back.
     if not _KEY.fullmatch(key):
         raise InvalidIdempotencyKey(
             f"an idempotency key is 1-{IDEMPOTENCY_KEY_MAX} visible ASCII characters"

@@ -31,11 +31,13 @@ Errors are `application/problem+json` (RFC 9457) with a machine-readable `code`.
 def create_app(container: Container) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await create_configured_admin(container)
-        # Expires unpaid orders and forgets old idempotency keys while the server runs.
-        async with running_sweeper(container):
-            yield
-        await close_resources(container)
+        try:
+            await create_configured_admin(container)
+            # Expires unpaid orders and forgets old idempotency keys while the server runs.
+            async with running_sweeper(container):
+                yield
+        finally:
+            await close_resources(container)
 
     app = FastAPI(
         title="Caseworks",

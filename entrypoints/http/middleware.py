@@ -108,9 +108,16 @@ class RequestGuardMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared, chunked, host = _request_headers(scope)
+        declared, chunked, hosts = _request_headers(scope)
         refusal = None
-        if not self.any_host and host_name(host) not in self.allowed_hosts:
+        # One Host, of the plain form name[:port]: base_url() echoes it into absolute URLs
+        # ("localhost:@evil.example" would name another host), even with `*`.
+        host = hosts[0] if len(hosts) == 1 else None
+        if host is not None and _HOST.fullmatch(host) is None:
+            host = None
+        if (hosts and host is None) or (
+            not self.any_host and host_name(host) not in self.allowed_hosts
+        ):
             refusal = problem_response(400, "unknown_host", "this server does not serve that host")
         elif _CONTROL_IN_PATH.search(scope["path"]):
             refusal = problem_response(404, "not_found", "Not Found")
@@ -138,6 +145,9 @@ class RequestGuardMiddleware:
         await self.app(scope, limited_receive, send)
 
 
+_HOST = re.compile(r"(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
 def host_name(host: str | None) -> str | None:
     """The name part of a Host header ("example.org:8000" -> "example.org", "[::1]:80" -> "::1")."""
     if not host:
@@ -147,14 +157,14 @@ def host_name(host: str | None) -> str | None:
     return host.rpartition(":")[0].lower() if ":" in host else host.lower()
 
 
-def _request_headers(scope: Scope) -> tuple[int | None, bool, str | None]:
-    """(Content-Length or None, whether the body is chunked, the Host header or None)."""
-    length, chunked, host = None, False, None
+def _request_headers(scope: Scope) -> tuple[int | None, bool, list[str]]:
+    """(Content-Length or None, whether the body is chunked, the Host headers)."""
+    length, chunked, hosts = None, False, []
     for name, value in scope["headers"]:
         if name == b"content-length":
             length = int(value) if value.isdigit() else None
         elif name == b"transfer-encoding":
             chunked = b"chunked" in value.lower()
         elif name == b"host":
-            host = value.decode("latin-1")
-    return length, chunked, host
+            hosts.append(value.decode("latin-1"))
+    return length, chunked, hosts

@@ -19,6 +19,8 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn.server import ServerState
 
 DEFAULT_MAX_HEAD_BYTES = 32 * 1024
+# A chunk's size line and CRLFs: generous, so that only trailers or absurd framing count.
+_FRAMING_PER_CHUNK = 32
 # After the 431, keep reading (and dropping) what the client already sent for a moment:
 # closing with unread data makes the kernel send a reset that can destroy the answer.
 LINGER_SECONDS = 2.0
@@ -40,13 +42,30 @@ class HeadLimitedHttpToolsProtocol(HttpToolsProtocol):
         self._head_bytes = 0  # bytes received for that request's head so far
         self._completed_in_read = False  # a request ended within the read being parsed
         self._refused = False
+        # After the head: bytes that were not body (chunk framing, trailers). httptools
+        # gathers trailers like headers, so these are bounded too.
+        self._in_body = False
+        self._framing_bytes = 0
+        self._body_in_read = 0
+        self._chunks = 0
 
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return  # dropped: nothing more is parsed or buffered on this connection
         self._completed_in_read = False
+        self._body_in_read = 0
+        was_in_body = self._in_body
         super().data_received(data)
-        if not self._in_head or self.transport.is_closing():
+        if self.transport.is_closing():
+            return
+        if was_in_body and self._in_body:  # a read wholly inside one message's body part
+            self._framing_bytes += len(data) - self._body_in_read
+            if self._framing_bytes > 2 * self.max_head_bytes + _FRAMING_PER_CHUNK * self._chunks:
+                self.logger.warning("chunk framing or trailers too large: refused")
+                self._refused = True
+                self.transport.close()  # the app may be reading the body: end it now
+            return
+        if not self._in_head:
             return
         # Counted after parsing: the parser then holds at most the limit plus one read.
         # A request that began behind another in this read (pipelining) is not charged
@@ -64,10 +83,19 @@ class HeadLimitedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._in_head = False
+        self._in_body, self._framing_bytes, self._chunks = True, 0, 0
         super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        self._body_in_read += len(body)
+        super().on_body(body)
+
+    def on_chunk_header(self) -> None:
+        self._chunks += 1
 
     def on_message_complete(self) -> None:
         self._completed_in_read = True
+        self._in_body = False
         super().on_message_complete()
 
     def _refuse(self) -> None:

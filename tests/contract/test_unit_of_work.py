@@ -144,6 +144,12 @@ WRITES = {
     "add a user": lambda uow: uow.users.add(new_user("bob")),
     "update a hash": lambda uow: uow.users.update_password_hash(OWNER, "x"),
     "revoke a session": lambda uow: uow.sessions.revoke("no-such-session", at(1)),
+    # Locking for update is a write's first step: refused in a read too.
+    "lock a todo": lambda uow: uow.todos.get_for_update(OWNER, "t-1"),
+    "lock a refresh token": lambda uow: uow.sessions.get_token_for_update("no-such-token"),
+    "lock products": lambda uow: uow.products.get_many_for_update(["p-1"]),
+    "lock an order": lambda uow: uow.orders.get_for_update("o-1"),
+    "lock a key": lambda uow: uow.idempotency.get_for_update(OWNER, "k-1"),
 }
 
 

@@ -137,3 +137,46 @@ def _memory_kb(pid: int, field: str) -> int:
 def _reset_peak(pid: int) -> None:
     """VmHWM restarts from the current RSS, so a brief spike during the floods shows."""
     Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def test_huge_chunked_trailers_are_cut_off_without_memory_growth(server: Server) -> None:
+    """Trailers after a chunked body are parsed like headers: they are bounded too."""
+    rss_before = _memory_kb(server.pid, "VmRSS")
+    _reset_peak(server.pid)
+    head = (
+        b"POST /register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n"
+    )
+    body = b'{"username": "trailer", "password": "correct horse battery staple"}'
+    sent = 0
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(head + b"%x\r\n%s\r\n0\r\nX-Trailer: " % (len(body), body))
+        try:
+            while sent < FLOOD_BYTES:
+                sock.sendall(FLOOD_CHUNK)
+                sent += len(FLOOD_CHUNK)
+        except OSError:
+            pass  # closed by the server: the point
+    peak = _memory_kb(server.pid, "VmHWM")
+    print(f"sent {sent // 1024} KiB of trailer; RSS {rss_before} kB, peak {peak} kB")
+    assert sent < MAX_SENT
+    assert peak - rss_before < MAX_GROWTH_KB
+    assert httpx.get(f"{server.base_url}/health/live", timeout=5).status_code == 200
+
+
+def test_an_ordinary_chunked_body_is_still_accepted(server: Server) -> None:
+    body = b'{"username": "chunky", "password": "correct horse battery staple"}'
+    pieces = [body[i : i + 7] for i in range(0, len(body), 7)]
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
+    head = (
+        b"POST /register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(head)
+        for piece in chunked.split(b"\r\n0\r\n")[0].split(b"\r\n"):
+            sock.sendall(piece + b"\r\n")
+            time.sleep(0.001)
+        sock.sendall(b"0\r\n\r\n")
+        answer = _read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 201 "), answer[:300]

@@ -77,3 +77,22 @@ def test_production_serves_the_public_url_host_only(tmp_path: Path) -> None:
         env="production", secret_key=SECRET, public_url="https://api.example.org", _env_file=None
     )
     assert build_container(settings).config.allowed_hosts() == ["api.example.org"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("host", "evil.example"), ("host", "localhost")],  # base_url would take the first
+        [("host", "localhost:@evil.example")],  # "localhost" to a naive check
+        [("host", "[::1]@evil.example")],
+        [("host", "localhost:80/x")],
+    ],
+)
+async def test_a_host_header_that_is_not_one_plain_name_is_refused(
+    client_with: ClientFactory, headers: list[tuple[str, str]]
+) -> None:
+    async with client_with("http://localhost", allowed_hosts=["localhost", "::1"]) as client:
+        request = client.build_request("POST", "/register", json={"username": "eve"})
+        request.headers = httpx.Headers([*headers, ("content-type", "application/json")])
+        response = await client.send(request)
+    assert_problem(response, 400, "unknown_host")

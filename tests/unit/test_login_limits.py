@@ -68,3 +68,14 @@ async def test_an_address_is_known_only_for_a_while(accounts: Accounts) -> None:
 
     with pytest.raises(TooManyLoginAttempts):
         await accounts.sign_in("alice", client=HOME)
+
+
+async def test_a_real_login_does_not_refill_the_guessers_allowance(accounts: Accounts) -> None:
+    await accounts.register("alice")
+    for address in botnet(18):
+        await fail_login(accounts, client=address)
+    await accounts.sign_in("alice", client=HOME)  # the real user (a 19th attempt), meanwhile
+
+    await fail_login(accounts, client="198.51.100.200")  # the 20th attempt
+    with pytest.raises(TooManyLoginAttempts):
+        await accounts.sign_in("alice", "guess", client="198.51.100.201")

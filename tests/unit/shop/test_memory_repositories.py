@@ -58,7 +58,7 @@ async def test_writes_without_commit_are_rolled_back(store: MemoryStore) -> None
         await uow.idempotency.add(a_record("k2"))
         await uow.idempotency.delete("u1", "k1")
 
-    async with ShopMemoryUnitOfWork(store).read() as uow:
+    async with ShopMemoryUnitOfWork(store).write() as uow:  # get_for_update: not in a read
         product_after = await uow.products.get("p1")
         order_after = await uow.orders.get("o1")
         record = await uow.idempotency.get_for_update("u1", "k1")
