@@ -17,9 +17,9 @@ from domain.shared.errors import DomainError
 from domain.shared.roles import Role
 from entrypoints.container import build_container, close_resources, migrate_database
 from entrypoints.http.server import HeadLimitedHttpToolsProtocol
-from entrypoints.http.shop.sweeper import sweep
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import ConfigurationError, Settings, resolve_secret_key
+from entrypoints.sweeper import sweep
 
 log = logging.getLogger("caseworks.cli")
 

@@ -22,13 +22,14 @@ from adapters.security.common_passwords import FileCommonPasswords
 from adapters.security.jwt_tokens import PyJwtTokenService
 from adapters.sql.engine import create_engine
 from adapters.sql.migrate import upgrade
+from adapters.sql.postgres_reads import PostgresReadTransactions
 from adapters.sql.readiness import SqlReadinessProbe
 from adapters.sql.sqlite_reads import (
     SqliteInlineReads,
     SqliteReadinessProbe,
     create_sqlite_reader,
 )
-from adapters.sql.uow import PostgresReadTransactions, SqlUnitOfWork
+from adapters.sql.uow import SqlUnitOfWork
 from application.accounts.policies import LoginLimits, SessionPolicy
 from application.accounts.use_cases import (
     Authenticate,
@@ -115,6 +116,10 @@ class Container(containers.DeclarativeContainer):
     # this process's gate before BEGIN IMMEDIATE.
     sqlite_reader = providers.Singleton(_closing_sqlite_reader, resources, config.database_url)
     sqlite_write_gate = providers.Singleton(asyncio.Lock)
+    # PostgreSQL reads have a pool of their own (adapters/sql/postgres_reads.py).
+    read_engine = providers.Singleton(
+        _closing_engine, resources, config.database_url, config.db_pool_size, True
+    )
     uow = providers.Selector(
         config.backend,
         memory=providers.Factory(InMemoryUnitOfWork, memory_store),
@@ -127,12 +132,7 @@ class Container(containers.DeclarativeContainer):
         postgresql=providers.Factory(
             SqlUnitOfWork,
             engine,
-            providers.Singleton(
-                PostgresReadTransactions,
-                providers.Singleton(
-                    _closing_engine, resources, config.database_url, config.db_pool_size, True
-                ),
-            ),
+            providers.Singleton(PostgresReadTransactions, read_engine),
         ),
     )
     readiness = providers.Selector(

@@ -13,7 +13,7 @@ BUSY_TIMEOUT_SECONDS = 30
 
 def create_engine(url: str, pool_size: int = 10, autocommit: bool = False) -> AsyncEngine:
     """`autocommit=True` makes the PostgreSQL read pool, whose transactions the read unit of
-    work runs itself (adapters/sql/uow.py). `hide_parameters`: error messages (and so logs)
+    work runs itself (adapters/sql/postgres_reads.py). `hide_parameters`: error messages (and so logs)
     never carry hashes or emails."""
     if url.startswith("sqlite"):
         engine = create_async_engine(
@@ -31,7 +31,7 @@ def create_engine(url: str, pool_size: int = 10, autocommit: bool = False) -> As
     options: dict[str, Any] = {}
     if autocommit:
         # Read connections wait in the pool inside a fresh read-only transaction that has
-        # taken no snapshot yet (adapters/sql/uow.py): a server-wide idle-in-transaction
+        # taken no snapshot yet (adapters/sql/postgres_reads.py): a server-wide idle-in-transaction
         # timeout must not apply to them.
         options["isolation_level"] = "AUTOCOMMIT"
         options["connect_args"] = {"server_settings": {"idle_in_transaction_session_timeout": "0"}}

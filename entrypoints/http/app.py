@@ -19,8 +19,8 @@ from entrypoints.http.middleware import RequestContextMiddleware, RequestGuardMi
 from entrypoints.http.problems import Problem
 from entrypoints.http.shop import routes as shop
 from entrypoints.http.shop.money import publish_money_schemas
-from entrypoints.http.shop.sweeper import running_sweeper
 from entrypoints.http.todos import routes as todos
+from entrypoints.sweeper import running_sweeper
 
 DESCRIPTION = """Five FastAPI tutorial case studies, built for real on one hexagonal core.
 

@@ -15,8 +15,8 @@ from dependency_injector import providers
 
 from application.accounts.dto import RegisterCommand
 from domain.shared.roles import Role
+from entrypoints import sweeper
 from entrypoints.http.app import create_app
-from entrypoints.http.shop import sweeper
 from tests.http.conftest import PASSWORD, bearer, login, make_container, register
 from tests.http.shop_helpers import add_product
 from tests.support.clock import ManualClock

@@ -4,14 +4,14 @@ the entity; cancelling or expiring returns the stock in the same transaction."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from application.shared.actor import Actor
 from application.shared.ports import Clock
 from application.shop.dto import OrderView
 from application.shop.ports import PaymentGateway, ShopUnitOfWork
 from application.shop.use_cases.access import load_order, require_admin, return_stock
-from domain.shop.orders import OrderStatus
+from domain.shop.orders import Order, OrderStatus
 
 DEFAULT_EXPIRY_MINUTES = 30
 
@@ -37,34 +37,40 @@ class PayOrder:
         return OrderView.from_order(order)
 
 
-class ShipOrder:
+class _AdminMove:
+    """An admin moving an order one step along (the entity checks the step is legal)."""
+
+    _action: str  # for the Forbidden message: "ship orders"
+
     def __init__(self, uow: ShopUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
+    def _move(self, order: Order, now: datetime) -> None:
+        raise NotImplementedError
+
     async def execute(self, actor: Actor, order_id: str) -> OrderView:
         async with self._uow.write() as uow:
             order = await load_order(uow, actor, order_id, lock=True)
-            require_admin(actor, "ship orders")
-            order.ship(self._clock.now())
+            require_admin(actor, self._action)
+            self._move(order, self._clock.now())
             await uow.orders.save(order)
             await uow.commit()
         return OrderView.from_order(order)
 
 
-class DeliverOrder:
-    def __init__(self, uow: ShopUnitOfWork, clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
+class ShipOrder(_AdminMove):
+    _action = "ship orders"
 
-    async def execute(self, actor: Actor, order_id: str) -> OrderView:
-        async with self._uow.write() as uow:
-            order = await load_order(uow, actor, order_id, lock=True)
-            require_admin(actor, "mark orders delivered")
-            order.deliver(self._clock.now())
-            await uow.orders.save(order)
-            await uow.commit()
-        return OrderView.from_order(order)
+    def _move(self, order: Order, now: datetime) -> None:
+        order.ship(now)
+
+
+class DeliverOrder(_AdminMove):
+    _action = "mark orders delivered"
+
+    def _move(self, order: Order, now: datetime) -> None:
+        order.deliver(now)
 
 
 class CancelOrder:
