@@ -13,8 +13,8 @@ BUSY_TIMEOUT_SECONDS = 30
 
 def create_engine(url: str, pool_size: int = 10, autocommit: bool = False) -> AsyncEngine:
     """`autocommit=True` makes the PostgreSQL read pool, whose transactions the read unit of
-    work runs itself (adapters/sql/postgres_reads.py). `hide_parameters`: error messages (and so logs)
-    never carry hashes or emails."""
+    work runs itself (adapters/sql/postgres_reads.py). `hide_parameters`: error messages
+    (and so logs) never carry hashes or emails."""
     if url.startswith("sqlite"):
         engine = create_async_engine(
             url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, hide_parameters=True
