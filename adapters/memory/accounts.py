@@ -40,12 +40,15 @@ class InMemoryUserRepository(UserRepository):
     async def any_with_role(self, role: Role) -> bool:
         return any(user.role is role for user in self._users.values())
 
-    async def update_password_hash(self, user_id: str, password_hash: str) -> None:
+    async def update_password_hash(
+        self, user_id: str, password_hash: str, replaces: str | None = None
+    ) -> bool:
         self._journal.check_writable()
         user = self._users.get(user_id)
-        if user is not None:
-            changed = _with(user, password_hash=password_hash)
-            _put(self._journal, self._users, user_id, changed)
+        if user is None or (replaces is not None and user.password_hash != replaces):
+            return False
+        _put(self._journal, self._users, user_id, _with(user, password_hash=password_hash))
+        return True
 
 
 class InMemorySessionRepository(SessionRepository):

@@ -64,9 +64,14 @@ class SqlUserRepository(UserRepository):
         total = (await self._db.execute(select(func.count()).select_from(users))).scalar_one()
         return [_user(r) for r in rows], total
 
-    async def update_password_hash(self, user_id: str, password_hash: str) -> None:
+    async def update_password_hash(
+        self, user_id: str, password_hash: str, replaces: str | None = None
+    ) -> bool:
         query = update(users).where(users.c.id == user_id)
-        await self._db.execute(query.values(password_hash=password_hash))
+        if replaces is not None:
+            query = query.where(users.c.password_hash == replaces)
+        result = await self._db.execute(query.values(password_hash=password_hash))
+        return bool(result.rowcount > 0)
 
     async def any_with_role(self, role: Role) -> bool:
         query = select(users.c.id).where(users.c.role == role.value).limit(1)

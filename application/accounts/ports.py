@@ -28,7 +28,12 @@ class UserRepository(abc.ABC):
         """A page of users by creation time, and the total count."""
 
     @abc.abstractmethod
-    async def update_password_hash(self, user_id: str, password_hash: str) -> None: ...
+    async def update_password_hash(
+        self, user_id: str, password_hash: str, replaces: str | None = None
+    ) -> bool:
+        """Set the user's hash; with `replaces`, only while the stored hash is still that
+        one (compare-and-set: a concurrent password change is never undone, and waits for
+        or beats this one on the row). True when the hash was set."""
 
     @abc.abstractmethod
     async def any_with_role(self, role: Role) -> bool: ...

@@ -142,3 +142,18 @@ async def test_any_with_role(uow_factory: UowFactory) -> None:
 
     async with uow_factory().write() as uow:
         assert await uow.users.any_with_role(Role.ADMIN)
+
+
+async def test_update_password_hash_can_be_conditional(uow_factory: UowFactory) -> None:
+    await add_users(uow_factory, new_user("alice"))
+
+    async with uow_factory().write() as uow:
+        assert not await uow.users.update_password_hash("u-alice", "h2", replaces="stale")
+        assert await uow.users.update_password_hash("u-alice", "h2", replaces="hash-of-alice")
+        assert not await uow.users.update_password_hash("u-ghost", "h3", replaces="h2")
+        await uow.commit()
+
+    async with uow_factory().read() as uow:
+        alice = await uow.users.get("u-alice")
+    assert alice is not None
+    assert alice.password_hash == "h2"

@@ -60,8 +60,12 @@ class Login:
         )
         refresh = self._tokens.new_refresh_token()
         async with self._uow.write() as uow:
-            if new_hash is not None:
-                await uow.users.update_password_hash(user.id, new_hash)
+            # The password verified above must still be the password: a change committed
+            # meanwhile has ended every session, and this one must not outlive it. The
+            # conditional write takes the row, so it also waits for a change in progress.
+            seen = user.password_hash
+            if not await uow.users.update_password_hash(user.id, new_hash or seen, seen):
+                raise InvalidCredentials("incorrect username or password")
             await uow.sessions.add(session)
             token_hash = self._tokens.hash_refresh_token(refresh)
             await uow.sessions.add_token(RefreshToken(token_hash, session.id, now))

@@ -48,7 +48,9 @@ class ChangePassword:
         check_password_rules(new, user.username, self._common.contains(new))
         new_hash = await self._hasher.hash(new)
         async with self._uow.write() as uow:
-            await uow.users.update_password_hash(user.id, new_hash)
+            # Only over the hash that was verified: two changes at once must not both win.
+            if not await uow.users.update_password_hash(user.id, new_hash, user.password_hash):
+                raise WrongCurrentPassword("current password is incorrect")
             # Whoever else holds a session with the old password is logged out now.
             await uow.sessions.revoke_all_for_user(
                 user.id, self._clock.now(), except_session_id=cmd.actor.session_id
