@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 from adapters.memory.store import Journal, MemoryStore, clone, restore
@@ -64,7 +65,8 @@ class InMemoryTodoRepository(TodoRepository):
             if query.completed is None or t.completed == query.completed
         ]
         # The tie-breakers (creation time, then id), kept by the stable sorts below.
-        todos.sort(key=lambda t: (t.created_at, t.id))
+        todos.sort(key=_ID)  # then the stable sort by creation time keeps ids in order
+        todos.sort(key=_CREATED_AT)
         key = _SORT_KEYS[query.sort]
         present = [t for t in todos if key(t) is not None]
         present.sort(key=key, reverse=query.descending)
@@ -79,8 +81,9 @@ class InMemoryTodoRepository(TodoRepository):
         owned[todo.id] = todo
 
 
+_ID, _CREATED_AT = attrgetter("id"), attrgetter("created_at")  # C-level keys: cheaper
 _SORT_KEYS: dict[TodoSortField, Any] = {
-    TodoSortField.CREATED_AT: lambda t: t.created_at,
-    TodoSortField.ORDER: lambda t: t.order,
-    TodoSortField.TASK: lambda t: t.task,
+    TodoSortField.CREATED_AT: _CREATED_AT,
+    TodoSortField.ORDER: attrgetter("order"),
+    TodoSortField.TASK: attrgetter("task"),
 }
