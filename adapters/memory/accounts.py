@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from adapters.memory.store import Journal, MemoryStore, clone, restore
+from adapters.memory.store import Journal, MemoryStore, changed, clone, put
 from application.accounts.ports import SessionRepository, UserRepository
 from domain.accounts.errors import UsernameTaken
 from domain.accounts.model import LoginSession, RefreshToken, User
@@ -22,8 +21,8 @@ class InMemoryUserRepository(UserRepository):
         name = user.username.canonical
         if name in self._ids_by_name:
             raise UsernameTaken(f"username {user.username.value!r} is taken")
-        _put(self._journal, self._users, user.id, clone(user))
-        _put(self._journal, self._ids_by_name, name, user.id)
+        put(self._journal, self._users, user.id, clone(user))
+        put(self._journal, self._ids_by_name, name, user.id)
 
     async def get(self, user_id: str) -> User | None:
         user = self._users.get(user_id)
@@ -47,7 +46,7 @@ class InMemoryUserRepository(UserRepository):
         user = self._users.get(user_id)
         if user is None or (replaces is not None and user.password_hash != replaces):
             return False
-        _put(self._journal, self._users, user_id, _with(user, password_hash=password_hash))
+        put(self._journal, self._users, user_id, changed(user, password_hash=password_hash))
         return True
 
 
@@ -59,7 +58,7 @@ class InMemorySessionRepository(SessionRepository):
 
     async def add(self, session: LoginSession) -> None:
         self._journal.check_writable()
-        _put(self._journal, self._sessions, session.id, clone(session))
+        put(self._journal, self._sessions, session.id, clone(session))
 
     async def get(self, session_id: str) -> LoginSession | None:
         session = self._sessions.get(session_id)
@@ -71,7 +70,7 @@ class InMemorySessionRepository(SessionRepository):
         if session is not None and session.revoked_at is None:
             revoked = clone(session)
             revoked.revoke(at)
-            _put(self._journal, self._sessions, session_id, revoked)
+            put(self._journal, self._sessions, session_id, revoked)
 
     async def revoke_all_for_user(
         self, user_id: str, at: datetime, except_session_id: str | None = None
@@ -83,7 +82,7 @@ class InMemorySessionRepository(SessionRepository):
 
     async def add_token(self, token: RefreshToken) -> None:
         self._journal.check_writable()
-        _put(self._journal, self._tokens, token.token_hash, clone(token))
+        put(self._journal, self._tokens, token.token_hash, clone(token))
 
     async def get_token_for_update(self, token_hash: str) -> RefreshToken | None:
         self._journal.check_writable()  # a lock is a write's first step
@@ -95,16 +94,4 @@ class InMemorySessionRepository(SessionRepository):
         self._journal.check_writable()
         token = self._tokens.get(token_hash)
         if token is not None:
-            _put(self._journal, self._tokens, token_hash, _with(token, used_at=at))
-
-
-def _with(entity: Any, **changes: Any) -> Any:
-    changed = clone(entity)
-    for name, value in changes.items():
-        setattr(changed, name, value)
-    return changed
-
-
-def _put(journal: Journal, table: dict[str, Any], key: str, value: Any) -> None:
-    journal.record(restore(table, key))
-    table[key] = value
+            put(self._journal, self._tokens, token_hash, changed(token, used_at=at))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from adapters.memory.store import Journal, MemoryStore, clone, restore
+from adapters.memory.store import Journal, MemoryStore, clone, put, restore
 from application.shop.ports import (
     DuplicateIdempotencyKey,
     IdempotencyRepository,
@@ -33,8 +33,8 @@ class InMemoryProductRepository(ProductRepository):
         self._journal.check_writable()
         if product.sku in self._ids_by_sku:
             raise SkuTaken.for_sku(product.sku)
-        _put(self._journal, self._ids_by_sku, product.sku, product.id)
-        _put(self._journal, self._products, product.id, clone(product))
+        put(self._journal, self._ids_by_sku, product.sku, product.id)
+        put(self._journal, self._products, product.id, clone(product))
 
     async def get(self, product_id: str) -> Product | None:
         product = self._products.get(product_id)
@@ -55,8 +55,8 @@ class InMemoryProductRepository(ProductRepository):
                 raise SkuTaken.for_sku(product.sku)
             self._journal.record(restore(self._ids_by_sku, stored.sku))
             del self._ids_by_sku[stored.sku]
-            _put(self._journal, self._ids_by_sku, product.sku, product.id)
-        _put(self._journal, self._products, product.id, clone(product))
+            put(self._journal, self._ids_by_sku, product.sku, product.id)
+        put(self._journal, self._products, product.id, clone(product))
 
     async def list(self, query: ProductQuery) -> tuple[Sequence[Product], int]:
         needle = query.q.casefold() if query.q is not None else None
@@ -87,7 +87,7 @@ class InMemoryOrderRepository(OrderRepository):
 
     async def add(self, order: Order) -> None:
         self._journal.check_writable()
-        _put(self._journal, self._orders, order.id, clone(order))
+        put(self._journal, self._orders, order.id, clone(order))
 
     async def get(self, order_id: str) -> Order | None:
         order = self._orders.get(order_id)
@@ -100,7 +100,7 @@ class InMemoryOrderRepository(OrderRepository):
     async def save(self, order: Order) -> None:
         self._journal.check_writable()
         if order.id in self._orders:
-            _put(self._journal, self._orders, order.id, clone(order))
+            put(self._journal, self._orders, order.id, clone(order))
 
     async def list(self, query: OrderQuery) -> tuple[Sequence[Order], int]:
         orders = [
@@ -158,12 +158,7 @@ class InMemoryIdempotencyRepository(IdempotencyRepository):
 
     def _put(self, record: IdempotencyRecord) -> None:
         owned = self._by_user.setdefault(record.user_id, {})
-        _put(self._journal, owned, record.key, record)
-
-
-def _put(journal: Journal, table: dict[str, Any], key: str, value: Any) -> None:
-    journal.record(restore(table, key))
-    table[key] = value
+        put(self._journal, owned, record.key, record)
 
 
 # The shop's repositories by the attribute ShopUnitOfWork names, to merge into

@@ -67,3 +67,17 @@ def restore(table: dict[str, Any], key: str) -> Callable[[], object]:
         previous = table[key]
         return lambda: table.__setitem__(key, previous)
     return lambda: table.pop(key, None)
+
+
+def put(journal: Journal, table: dict[Any, Any], key: Any, value: Any) -> None:
+    """Set `table[key]`, recording how to undo it first (so a read-only journal refuses)."""
+    journal.record(restore(table, key))
+    table[key] = value
+
+
+def changed(entity: T, **changes: Any) -> T:
+    """A copy of `entity` with some fields replaced: stored entities are never mutated."""
+    twin = clone(entity)
+    for name, value in changes.items():
+        setattr(twin, name, value)
+    return twin

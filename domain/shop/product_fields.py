@@ -12,6 +12,7 @@ from domain.shop.errors import (
     InvalidDescription,
     InvalidPrice,
     InvalidProductName,
+    InvalidSearch,
     InvalidSku,
     InvalidStock,
 )
@@ -41,6 +42,11 @@ _EDGE, _FIRST_LAST = rf"[{_SPACES}]", rf"[^{_SPACES}\x00-\x1f\x7f]"
 NAME_PATTERN = (
     rf"^{_EDGE}*{_FIRST_LAST}(?:[^\x00-\x1f\x7f]{{0,{NAME_MAX - 2}}}{_FIRST_LAST})?{_EDGE}*$"
 )
+# A name search: blank means none; else what a name may be (trimmed alike, so that a
+# search for a name as typed finds it), published as one pattern.
+SEARCH_PATTERN = (
+    rf"^{_EDGE}*(?:{_FIRST_LAST}(?:[^\x00-\x1f\x7f]{{0,{NAME_MAX - 2}}}{_FIRST_LAST})?)?{_EDGE}*$"
+)
 # A description is kept as written (line breaks and tabs allowed), without other controls.
 DESCRIPTION_PATTERN = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]{{0,{DESCRIPTION_MAX}}}$"
 _DESCRIPTION_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -59,6 +65,17 @@ def clean_name(name: str) -> str:
     if _NAME_CONTROL.search(cleaned):
         raise InvalidProductName("name must not contain control characters")
     return cleaned
+
+
+def clean_search(q: str | None) -> str | None:
+    if q is None:
+        return None
+    q = check_text(q, "q").strip(NAME_TRIMMED)
+    if not q:
+        return None
+    if len(q) > NAME_MAX or _NAME_CONTROL.search(q):
+        raise InvalidSearch(f"q must be at most {NAME_MAX} characters, without control ones")
+    return q
 
 
 def check_description(description: str) -> str:

@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Coroutine
+from decimal import Decimal
 from typing import Any
 
 from fastapi import Request, Response
@@ -29,6 +31,27 @@ _ACTOR = "caseworks.actor"
 SECURITY_SCHEME = "OAuth2PasswordBearer"
 # `openapi_extra` of a protected route: /docs sends the token, the route class checks it.
 BEARER_AUTH: dict[str, Any] = {"security": [{SECURITY_SCHEME: []}]}
+# Of a public route that shows more to some callers: a token, when sent, is checked.
+OPTIONAL_BEARER_AUTH: dict[str, Any] = {"security": [{}, {SECURITY_SCHEME: []}]}
+
+
+def _not_json(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
+
+
+class ExactJsonRequest(Request):
+    """FastAPI reads a JSON body with Starlette's `json.loads(body)`, so 19.99 would be the
+    float 19.989999999999998 before any pydantic type saw it. Here every number with a
+    fraction or exponent is a Decimal of its exact text (integers stay ints; NaN and
+    Infinity are not JSON): money, and every other number, never goes through a float."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = await self.body()  # bytes: json.loads skips a UTF-8 BOM itself
+            self._json = json.loads(body, parse_float=Decimal, parse_constant=_not_json)
+        return self._json
+
+
 JSON_TYPES = ("application/json",)
 
 
@@ -48,16 +71,26 @@ class ApiRoute(APIRoute):
 
     @property
     def is_protected(self) -> bool:
-        return bool((self.openapi_extra or {}).get("security"))
+        """A token is required (BEARER_AUTH); OPTIONAL_BEARER_AUTH lists `{}`: anyone."""
+        security = (self.openapi_extra or {}).get("security") or []
+        return bool(security) and {} not in security
+
+    @property
+    def takes_optional_token(self) -> bool:
+        security = (self.openapi_extra or {}).get("security") or []
+        return {} in security and len(security) > 1
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
-        protected = self.is_protected
+        protected, optional = self.is_protected, self.takes_optional_token
         declared = frozenset(param.alias for param in self.dependant.query_params)
         takes_json = self.body_field is not None
 
         async def guarded(request: Request) -> Response:
-            if protected:
+            if takes_json:
+                request = ExactJsonRequest(request.scope, request.receive)
+            if protected or (optional and "authorization" in request.headers):
+                # A token sent to a public route must be valid too (401), checked alike.
                 request.scope[_ACTOR] = await authenticate_bearer(request)
             if request.scope["query_string"]:
                 _refuse_undeclared(request, declared)
@@ -66,6 +99,12 @@ class ApiRoute(APIRoute):
             return await handle(request)
 
         return guarded
+
+
+def caller_if_any(request: Request) -> Actor | None:
+    """The caller of an OPTIONAL_BEARER_AUTH route, or None for an anonymous one."""
+    actor: Actor | None = request.scope.get(_ACTOR)
+    return actor
 
 
 def caller(request: Request) -> Actor:

@@ -1,15 +1,29 @@
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticUndefined
 
+from application.shared.ids import ID_PATTERN
 
-def integral_float(value: Any) -> Any:
-    """JSON has one number type: 3.0 is the integer 3 (JSON Schema agrees); 3.5 stays a
-    float for the strict int check to refuse."""
+_LARGEST_WHOLE = Decimal(2**63)  # larger whole numbers stay as they are, and fail as ints
+
+
+def whole_number(value: Any) -> Any:
+    """JSON has one number type: 3.0 and 3e0 are the integer 3 (JSON Schema agrees), as a
+    float (json.loads) or a Decimal (the shop's exact parse); 3.5 is left for the strict
+    int check to refuse."""
     if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if (
+        isinstance(value, Decimal)
+        and value.is_finite()
+        and value.copy_abs() < _LARGEST_WHOLE  # never build a huge int from 1e999999
+        and value == value.to_integral_value()
+    ):
         return int(value)
     return value
 
@@ -25,3 +39,8 @@ class StrictBody(BaseModel):
     Text rules (a lone surrogate such as "\\ud800" is no text) are the domain's, not ours."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+
+# An id in a path: use cases refuse ids nothing can have (invalid_id, 422) with
+# application.shared.ids.check_id; the document states the same pattern.
+PathId = Annotated[str, Path(json_schema_extra={"pattern": ID_PATTERN})]

@@ -9,9 +9,8 @@ from application.shared.paging import Page, check_page
 from application.shop.dto import ListProductsQuery, ProductView
 from application.shop.ports import ProductQuery, ShopUnitOfWork
 from application.shop.use_cases.access import sees_inactive_products
-from domain.shared.text import check_text
-from domain.shop.errors import InvalidSearch, ProductNotFound
-from domain.shop.product_fields import NAME_MAX
+from domain.shop.errors import ProductNotFound
+from domain.shop.product_fields import clean_search
 
 
 class GetProduct:
@@ -36,7 +35,7 @@ class ListProducts:
 
     async def execute(self, q: ListProductsQuery) -> Page[ProductView]:
         check_page(q.limit, q.offset)
-        search = _search_text(q.q)
+        search = clean_search(q.q)
         active = q.active
         if not sees_inactive_products(q.actor):
             if active is False:
@@ -46,14 +45,3 @@ class ListProducts:
         async with self._uow.read() as uow:
             products, total = await uow.products.list(query)
         return Page([ProductView.from_product(p) for p in products], total, q.limit, q.offset)
-
-
-def _search_text(q: str | None) -> str | None:
-    """A name search, trimmed (names are); blank means none. No control characters
-    (PostgreSQL refuses NUL)."""
-    if q is None or not check_text(q, "q").strip():
-        return None
-    q = q.strip()
-    if len(q) > NAME_MAX or any(ord(c) < 0x20 or c == "\x7f" for c in q):
-        raise InvalidSearch(f"q must be at most {NAME_MAX} characters, without control ones")
-    return q

@@ -4,7 +4,8 @@ the entity; cancelling or expiring returns the stock in the same transaction."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 
 from application.shared.actor import Actor
 from application.shared.ports import Clock
@@ -37,40 +38,42 @@ class PayOrder:
         return OrderView.from_order(order)
 
 
-class _AdminMove:
+async def _admin_move(
+    uow: ShopUnitOfWork,
+    actor: Actor,
+    order_id: str,
+    action: str,
+    step: Callable[[Order], None],
+) -> OrderView:
     """An admin moving an order one step along (the entity checks the step is legal)."""
+    async with uow.write() as tx:
+        order = await load_order(tx, actor, order_id, lock=True)
+        require_admin(actor, action)
+        step(order)
+        await tx.orders.save(order)
+        await tx.commit()
+    return OrderView.from_order(order)
 
-    _action: str  # for the Forbidden message: "ship orders"
 
+class ShipOrder:
     def __init__(self, uow: ShopUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
-    def _move(self, order: Order, now: datetime) -> None:
-        raise NotImplementedError
+    async def execute(self, actor: Actor, order_id: str) -> OrderView:
+        now = self._clock.now()
+        return await _admin_move(self._uow, actor, order_id, "ship orders", lambda o: o.ship(now))
+
+
+class DeliverOrder:
+    def __init__(self, uow: ShopUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
 
     async def execute(self, actor: Actor, order_id: str) -> OrderView:
-        async with self._uow.write() as uow:
-            order = await load_order(uow, actor, order_id, lock=True)
-            require_admin(actor, self._action)
-            self._move(order, self._clock.now())
-            await uow.orders.save(order)
-            await uow.commit()
-        return OrderView.from_order(order)
-
-
-class ShipOrder(_AdminMove):
-    _action = "ship orders"
-
-    def _move(self, order: Order, now: datetime) -> None:
-        order.ship(now)
-
-
-class DeliverOrder(_AdminMove):
-    _action = "mark orders delivered"
-
-    def _move(self, order: Order, now: datetime) -> None:
-        order.deliver(now)
+        now = self._clock.now()
+        action = "mark orders delivered"
+        return await _admin_move(self._uow, actor, order_id, action, lambda o: o.deliver(now))
 
 
 class CancelOrder:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from application.accounts.dto import ChangePasswordCommand, LoginCommand, RegisterCommand
-from application.shared.ids import ID_PATTERN
 from application.shared.paging import MAX_LIMIT, MAX_OFFSET
 from entrypoints.http.accounts.credentials import LOGIN_REQUEST_BODY, read_credentials
 from entrypoints.http.accounts.schemas import (
@@ -22,6 +21,7 @@ from entrypoints.http.deps import BEARER_AUTH, caller, client_address
 from entrypoints.http.paging import set_paging_headers
 from entrypoints.http.problems import responses
 from entrypoints.http.routing import ApiRoute
+from entrypoints.http.schemas import PathId
 from entrypoints.http.urls import base_url
 
 router = APIRouter(tags=["accounts"], route_class=ApiRoute)
@@ -100,7 +100,7 @@ async def list_users(
 @router.get("/users/{user_id}", responses=responses(401, 404, 422), openapi_extra=BEARER_AUTH)
 async def get_user(
     # GetUser refuses ids no user can have (invalid_id, 422); the schema only states it.
-    user_id: Annotated[str, Path(json_schema_extra={"pattern": ID_PATTERN})],
+    user_id: PathId,
     request: Request,
 ) -> UserOut:
     actor = caller(request)

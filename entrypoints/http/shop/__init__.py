@@ -1,4 +1,5 @@
 """The shop's HTTP edge: the catalogue (catalog.py: public reads, admin writes) and orders
-(orders.py), their schemas, money in and out of JSON (money.py), the route classes that
-parse numbers exactly and know an optional caller (routing.py). The sweeper that expires
-unpaid orders while the server runs is entrypoints/sweeper.py (the CLI runs it too)."""
+(orders.py), their schemas, and money in and out of JSON (money.py). Exact JSON numbers
+and the optional caller of public routes come from the shared route class
+(entrypoints/http/routing.py). The sweeper that expires unpaid orders while the server
+runs is entrypoints/sweeper.py (the CLI runs it too)."""

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic.json_schema import SkipJsonSchema
 
-from application.shared.ids import ID_PATTERN
 from application.shared.paging import MAX_LIMIT, MAX_OFFSET
 from application.shop.dto import (
     AdjustStockCommand,
@@ -17,28 +16,20 @@ from application.shop.dto import (
     ListProductsQuery,
 )
 from application.shop.ports import ProductSortField
-from domain.shop.product_fields import NAME_MAX
+from domain.shop.product_fields import SEARCH_PATTERN
 from entrypoints.http.deps import BEARER_AUTH, caller
 from entrypoints.http.paging import set_paging_headers
 from entrypoints.http.problems import responses
-from entrypoints.http.shop.routing import OPTIONAL_BEARER_AUTH, CatalogRoute, ShopRoute, viewer
+from entrypoints.http.routing import OPTIONAL_BEARER_AUTH, ApiRoute, caller_if_any
+from entrypoints.http.schemas import PathId
 from entrypoints.http.shop.schemas import ProductCreate, ProductOut, ProductPatch, StockChange
 from entrypoints.http.shop.use_cases import shop_use_cases
 from entrypoints.http.urls import base_url
 
-public_router = APIRouter(tags=["shop"], route_class=CatalogRoute)  # anyone reads
-admin_router = APIRouter(tags=["shop"], route_class=ShopRoute)  # administrators write
+public_router = APIRouter(tags=["shop"], route_class=ApiRoute)  # anyone reads
+admin_router = APIRouter(tags=["shop"], route_class=ApiRoute)  # administrators write
 
-# The use cases refuse ids no product can have (invalid_id, 422); the schema only states it.
-ProductId = Annotated[str, Path(json_schema_extra={"pattern": ID_PATTERN})]
 Sort = Literal["created_at", "-created_at", "name", "-name", "price", "-price"]
-# ListProducts' rule for q, stated: blank is no search; else, trimmed of whitespace (as
-# str.strip trims), 1-NAME_MAX characters with no control characters.
-_WS = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_CTRL = r"\x00-\x1f\x7f"
-SEARCH_PATTERN = (
-    rf"^[{_WS}]*(?:[^{_WS}{_CTRL}](?:[^{_CTRL}]{{0,{NAME_MAX - 2}}}[^{_WS}{_CTRL}])?)?[{_WS}]*$"
-)
 Search = Annotated[
     str | SkipJsonSchema[None],
     Query(
@@ -65,7 +56,7 @@ async def list_products(
 ) -> list[ProductOut]:
     """Active products for everyone; administrators see deactivated ones too."""
     field, descending = ProductSortField(sort.removeprefix("-")), sort.startswith("-")
-    query = ListProductsQuery(viewer(request), limit, offset, q, active, field, descending)
+    query = ListProductsQuery(caller_if_any(request), limit, offset, q, active, field, descending)
     page = await shop_use_cases(request).list_products().execute(query)
     set_paging_headers(request, response, page)
     return [ProductOut.of(view) for view in page.items]
@@ -74,8 +65,8 @@ async def list_products(
 @public_router.get(
     "/products/{product_id}", responses=responses(401, 404, 422), openapi_extra=OPTIONAL_BEARER_AUTH
 )
-async def get_product(product_id: ProductId, request: Request) -> ProductOut:
-    view = await shop_use_cases(request).get_product().execute(viewer(request), product_id)
+async def get_product(product_id: PathId, request: Request) -> ProductOut:
+    view = await shop_use_cases(request).get_product().execute(caller_if_any(request), product_id)
     return ProductOut.of(view)
 
 
@@ -94,7 +85,7 @@ async def create_product(body: ProductCreate, request: Request, response: Respon
 
 
 @admin_router.patch("/products/{product_id}", responses=WRITE_ERRORS, openapi_extra=BEARER_AUTH)
-async def change_product(product_id: ProductId, body: ProductPatch, request: Request) -> ProductOut:
+async def change_product(product_id: PathId, body: ProductPatch, request: Request) -> ProductOut:
     command = ChangeProductCommand(caller(request), product_id, **body.given())
     return ProductOut.of(await shop_use_cases(request).change_product().execute(command))
 
@@ -102,7 +93,7 @@ async def change_product(product_id: ProductId, body: ProductPatch, request: Req
 @admin_router.post(
     "/products/{product_id}/stock", responses=WRITE_ERRORS, openapi_extra=BEARER_AUTH
 )
-async def adjust_stock(product_id: ProductId, body: StockChange, request: Request) -> ProductOut:
+async def adjust_stock(product_id: PathId, body: StockChange, request: Request) -> ProductOut:
     """Add `delta` units (or take them, below 0) to what is there now: two restocks
     at once both count."""
     command = AdjustStockCommand(caller(request), product_id, body.delta)
@@ -115,6 +106,6 @@ async def adjust_stock(product_id: ProductId, body: StockChange, request: Reques
     responses=responses(401, 403, 404, 422),
     openapi_extra=BEARER_AUTH,
 )
-async def deactivate_product(product_id: ProductId, request: Request) -> None:
+async def deactivate_product(product_id: PathId, request: Request) -> None:
     """Deleting is deactivating: placed orders keep their snapshot, new ones refuse it."""
     await shop_use_cases(request).deactivate_product().execute(caller(request), product_id)

@@ -1,6 +1,6 @@
 """Money at the HTTP edge. An amount leaves as a string with exactly the currency's
 decimals ("1000.00") beside `currency`; it arrives as such a string or as a JSON number
-(an exact Decimal, see routing.py), never through a float. The domain (Money.parse,
+(an exact Decimal, see entrypoints/http/routing.py), never through a float. The domain (Money.parse,
 parse_price) holds the rules; the document states them for the shop's one currency."""
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from domain.shop.product_fields import max_price
 # The currency is the app's (CASEWORKS_CURRENCY), not known when these types are declared:
 # they carry a marker that `publish_money_schemas` replaces in each app's document.
 _MARKER = "x-caseworks-money"
-_LARGEST_WHOLE = Decimal(2**63)  # larger whole numbers stay Decimal, and fail as ints
 
 
 def by_value(number: Any) -> Any:
@@ -34,19 +33,6 @@ def by_value(number: Any) -> Any:
     zeros = len(digits) - len(bytes(digits).rstrip(b"\0"))
     drop = min(zeros, max(0, -exponent))
     return Decimal((sign, digits[: len(digits) - drop], exponent + drop))
-
-
-def whole_number(number: Any) -> Any:
-    """JSON has one number type: 3.0 and 3e0 are the integer 3 (JSON Schema agrees);
-    3.5 stays a Decimal for the strict int check to refuse."""
-    if (
-        isinstance(number, Decimal)
-        and number.is_finite()
-        and number.copy_abs() < _LARGEST_WHOLE  # never build a huge int from 1e999999
-        and number == number.to_integral_value()
-    ):
-        return int(number)
-    return number
 
 
 # Input: a str, an int or an exact Decimal; bool and float never pass (strict bodies).

@@ -11,8 +11,8 @@ from application.shared.ids import ID_PATTERN
 from application.shared.views import fields_of
 from application.shop.dto import OrderLineView, OrderView
 from domain.shop.orders import LINES_MAX, LINES_MIN, QUANTITY_MAX, QUANTITY_MIN, OrderStatus
-from entrypoints.http.schemas import StrictBody, documented
-from entrypoints.http.shop.money import Amount, amount, whole_number
+from entrypoints.http.schemas import StrictBody, documented, whole_number
+from entrypoints.http.shop.money import Amount, amount
 
 
 class OrderLineIn(StrictBody):

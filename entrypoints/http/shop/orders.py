@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from pydantic.json_schema import SkipJsonSchema
 
 from application.shared.ids import ID_PATTERN
@@ -18,15 +18,14 @@ from domain.shop.orders import OrderStatus
 from entrypoints.http.deps import BEARER_AUTH, caller
 from entrypoints.http.paging import set_paging_headers
 from entrypoints.http.problems import responses
+from entrypoints.http.routing import ApiRoute
+from entrypoints.http.schemas import PathId
 from entrypoints.http.shop.order_schemas import OrderCreate, OrderOut
-from entrypoints.http.shop.routing import ShopRoute
 from entrypoints.http.shop.use_cases import shop_use_cases
 from entrypoints.http.urls import base_url
 
-router = APIRouter(tags=["shop"], route_class=ShopRoute)
+router = APIRouter(tags=["shop"], route_class=ApiRoute)
 
-# The use cases refuse ids no order or user can have (invalid_id, 422); schemas state it.
-OrderId = Annotated[str, Path(json_schema_extra={"pattern": ID_PATTERN})]
 UserId = Annotated[str | SkipJsonSchema[None], Query(json_schema_extra={"pattern": ID_PATTERN})]
 # IETF httpapi Idempotency-Key draft. The value is an opaque key (as sent, quotes and all);
 # PlaceOrder checks it against the pattern (invalid_idempotency_key, 422).
@@ -108,27 +107,27 @@ async def list_orders(
 
 
 @router.get("/orders/{order_id}", responses=responses(401, 404, 422), openapi_extra=BEARER_AUTH)
-async def get_order(order_id: OrderId, request: Request) -> OrderOut:
+async def get_order(order_id: PathId, request: Request) -> OrderOut:
     view = await shop_use_cases(request).get_order().execute(caller(request), order_id)
     return OrderOut.of(view)
 
 
 @router.post("/orders/{order_id}/pay", responses=MOVE_ERRORS, openapi_extra=BEARER_AUTH)
-async def pay_order(order_id: OrderId, request: Request) -> OrderOut:
+async def pay_order(order_id: PathId, request: Request) -> OrderOut:
     """Administrators: the payment (a stand-in provider) is taken; pending_payment only."""
     view = await shop_use_cases(request).pay_order().execute(caller(request), order_id)
     return OrderOut.of(view)
 
 
 @router.post("/orders/{order_id}/ship", responses=MOVE_ERRORS, openapi_extra=BEARER_AUTH)
-async def ship_order(order_id: OrderId, request: Request) -> OrderOut:
+async def ship_order(order_id: PathId, request: Request) -> OrderOut:
     """Administrators: a paid order leaves the warehouse."""
     view = await shop_use_cases(request).ship_order().execute(caller(request), order_id)
     return OrderOut.of(view)
 
 
 @router.post("/orders/{order_id}/deliver", responses=MOVE_ERRORS, openapi_extra=BEARER_AUTH)
-async def deliver_order(order_id: OrderId, request: Request) -> OrderOut:
+async def deliver_order(order_id: PathId, request: Request) -> OrderOut:
     """Administrators: a shipped order arrived."""
     view = await shop_use_cases(request).deliver_order().execute(caller(request), order_id)
     return OrderOut.of(view)
@@ -137,7 +136,7 @@ async def deliver_order(order_id: OrderId, request: Request) -> OrderOut:
 @router.post(
     "/orders/{order_id}/cancel", responses=responses(401, 404, 409, 422), openapi_extra=BEARER_AUTH
 )
-async def cancel_order(order_id: OrderId, request: Request) -> OrderOut:
+async def cancel_order(order_id: PathId, request: Request) -> OrderOut:
     """The buyer or an administrator, while pending payment or paid (a paid one is
     refunded); the stock comes back once."""
     view = await shop_use_cases(request).cancel_order().execute(caller(request), order_id)

@@ -18,8 +18,8 @@ from domain.shop.product_fields import (
     SKU_PATTERN,
     STOCK_MAX,
 )
-from entrypoints.http.schemas import StrictBody, documented
-from entrypoints.http.shop.money import Amount, Price, amount, whole_number
+from entrypoints.http.schemas import StrictBody, documented, whole_number
+from entrypoints.http.shop.money import Amount, Price, amount
 
 Sku = Annotated[
     str,

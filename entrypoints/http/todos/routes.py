@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from application.shared.ids import ID_PATTERN
 from application.shared.paging import MAX_LIMIT, MAX_OFFSET
 from application.todos.dto import (
     CreateTodoCommand,
@@ -19,14 +18,13 @@ from entrypoints.http.deps import BEARER_AUTH, caller
 from entrypoints.http.paging import set_paging_headers
 from entrypoints.http.problems import responses
 from entrypoints.http.routing import ApiRoute
+from entrypoints.http.schemas import PathId
 from entrypoints.http.todos.schemas import TodoCreate, TodoOut, TodoPatch, TodoReplace
 from entrypoints.http.todos.use_cases import todo_use_cases
 from entrypoints.http.urls import base_url
 
 router = APIRouter(prefix="/todos", tags=["todos"], route_class=ApiRoute)
 
-# The use cases refuse ids no todo can have (invalid_id, 422); the schema only states it.
-TodoId = Annotated[str, Path(json_schema_extra={"pattern": ID_PATTERN})]
 Sort = Literal["created_at", "-created_at", "order", "-order", "task", "-task"]
 BODY_ERRORS = responses(400, 401, 404, 413, 422)
 
@@ -82,14 +80,14 @@ async def delete_all_todos(request: Request, completed: bool | None = None) -> N
 
 
 @router.get("/{todo_id}", responses=responses(401, 404, 422), openapi_extra=BEARER_AUTH)
-async def get_todo(todo_id: TodoId, request: Request) -> TodoOut:
+async def get_todo(todo_id: PathId, request: Request) -> TodoOut:
     actor = caller(request)
     view = await todo_use_cases(request).get_todo().execute(actor, todo_id)
     return TodoOut.of(view, collection_url(request))
 
 
 @router.put("/{todo_id}", responses=BODY_ERRORS, openapi_extra=BEARER_AUTH)
-async def replace_todo(todo_id: TodoId, body: TodoReplace, request: Request) -> TodoOut:
+async def replace_todo(todo_id: PathId, body: TodoReplace, request: Request) -> TodoOut:
     actor = caller(request)
     command = ReplaceTodoCommand(actor, todo_id, body.task, body.completed, body.order)
     view = await todo_use_cases(request).change_todo().execute(command)
@@ -97,7 +95,7 @@ async def replace_todo(todo_id: TodoId, body: TodoReplace, request: Request) -> 
 
 
 @router.patch("/{todo_id}", responses=BODY_ERRORS, openapi_extra=BEARER_AUTH)
-async def update_todo(todo_id: TodoId, body: TodoPatch, request: Request) -> TodoOut:
+async def update_todo(todo_id: PathId, body: TodoPatch, request: Request) -> TodoOut:
     actor = caller(request)
     command = UpdateTodoCommand(actor, todo_id, **body.given())
     view = await todo_use_cases(request).change_todo().execute(command)
@@ -110,6 +108,6 @@ async def update_todo(todo_id: TodoId, body: TodoPatch, request: Request) -> Tod
     responses=responses(401, 404, 422),
     openapi_extra=BEARER_AUTH,
 )
-async def delete_todo(todo_id: TodoId, request: Request) -> None:
+async def delete_todo(todo_id: PathId, request: Request) -> None:
     actor = caller(request)
     await todo_use_cases(request).delete_todo().execute(actor, todo_id)

@@ -8,7 +8,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from application.todos.dto import TodoView
 from domain.todos.model import ORDER_MAX, ORDER_MIN, TASK_MAX, TASK_PATTERN
-from entrypoints.http.schemas import StrictBody, documented, integral_float
+from entrypoints.http.schemas import StrictBody, documented, whole_number
 
 # The domain trims and checks the task, naming the rule that failed; the schema states it.
 Task = Annotated[
@@ -25,7 +25,7 @@ Task = Annotated[
 Order = Annotated[
     int,
     documented(minimum=ORDER_MIN, maximum=ORDER_MAX),
-    BeforeValidator(integral_float),
+    BeforeValidator(whole_number),
 ]
 # What a GET returns besides the writable fields: a client may send a todo back as it got it.
 ReadOnly = Annotated[Any, Field(description="Read-only: accepted and ignored.")]

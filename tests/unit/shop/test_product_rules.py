@@ -27,11 +27,13 @@ from domain.shop.product_fields import (
     DESCRIPTION_PATTERN,
     NAME_MAX,
     NAME_PATTERN,
+    SEARCH_PATTERN,
     SKU_MAX,
     SKU_PATTERN,
     STOCK_MAX,
     check_description,
     clean_name,
+    clean_search,
     clean_sku,
 )
 
@@ -100,7 +102,7 @@ TRICKY = " \t\n\r\x0b\x0c\x00\x1c\x1f\x7f\x85\u00a0\u2000\u200b\u2028\u3000\ufef
 texts = st.text(alphabet=st.sampled_from(TRICKY), max_size=12) | st.text(max_size=12)
 
 
-def accepts(rule: Callable[[str], str], value: str) -> bool:
+def accepts(rule: Callable[[str], object], value: str) -> bool:
     try:
         rule(value)
     except DomainError:
@@ -119,6 +121,15 @@ def published(pattern: str, value: str) -> bool:
 @example("a\u00a0")
 def test_name_pattern_is_the_name_rule(value: str) -> None:
     assert published(NAME_PATTERN, value) == accepts(clean_name, value)
+
+
+@settings(max_examples=400, database=None, derandomize=True, deadline=None)
+@given(texts)
+@example("")
+@example(" \u3000 ")
+@example("q" * (NAME_MAX + 1))
+def test_search_pattern_is_the_search_rule(value: str) -> None:
+    assert published(SEARCH_PATTERN, value) == accepts(clean_search, value)
 
 
 @settings(max_examples=400, database=None, derandomize=True, deadline=None)
