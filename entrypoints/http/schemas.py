@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Self
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticUndefined
 
 from application.shared.ids import ID_PATTERN
@@ -44,3 +44,28 @@ class StrictBody(BaseModel):
 # An id in a path: use cases refuse ids nothing can have (invalid_id, 422) with
 # application.shared.ids.check_id; the document states the same pattern.
 PathId = Annotated[str, Path(json_schema_extra={"pattern": ID_PATTERN})]
+
+
+def _absent_is_not_null(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    nullable: frozenset[str] = getattr(model, "nullable", frozenset())
+    for name, field in schema.get("properties", {}).items():
+        if name not in nullable:
+            field.pop("default", None)  # None only marks "absent": not a documented null
+
+
+class PatchBody(StrictBody):
+    """A partial update: an absent field is left alone (declare it `X | SkipJsonSchema[None]
+    = None`); an explicit null is refused (422) except for the fields in `nullable`."""
+
+    model_config = StrictBody.model_config | {"json_schema_extra": _absent_is_not_null}
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> Self:
+        for name in self.model_fields_set - self.nullable:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null (leave it out to keep it)")
+        return self
+
+    def given(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}

@@ -4,9 +4,9 @@ stated here from the same constants (`documented`); money is money.py's."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, model_validator
+from pydantic import BaseModel, BeforeValidator
 from pydantic.json_schema import SkipJsonSchema
 
 from application.shared.views import fields_of
@@ -18,7 +18,7 @@ from domain.shop.product_fields import (
     SKU_PATTERN,
     STOCK_MAX,
 )
-from entrypoints.http.schemas import StrictBody, documented, whole_number
+from entrypoints.http.schemas import PatchBody, StrictBody, documented, whole_number
 from entrypoints.http.shop.money import Amount, Price, amount
 
 Sku = Annotated[
@@ -55,27 +55,16 @@ class ProductCreate(StrictBody):
     active: bool = True
 
 
-class ProductPatch(StrictBody):
+class ProductPatch(PatchBody):
     """Absent fields are left alone; none of them may be null. `stock` sets the count
     outright (an inventory count): POST …/stock adds to it without losing a restock."""
 
-    # None only marks "absent": an explicit null is refused below, and not documented.
     sku: Sku | SkipJsonSchema[None] = None
     name: Name | SkipJsonSchema[None] = None
     description: Description | SkipJsonSchema[None] = None
     price: Price | SkipJsonSchema[None] = None
     stock: Stock | SkipJsonSchema[None] = None
     active: bool | SkipJsonSchema[None] = None
-
-    @model_validator(mode="after")
-    def _no_nulls(self) -> ProductPatch:
-        for name in self.model_fields_set:
-            if getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null (leave it out to keep it)")
-        return self
-
-    def given(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.model_fields_set}
 
 
 class StockChange(StrictBody):

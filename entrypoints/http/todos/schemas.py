@@ -3,12 +3,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from application.todos.dto import TodoView
 from domain.todos.model import ORDER_MAX, ORDER_MIN, TASK_MAX, TASK_PATTERN
-from entrypoints.http.schemas import StrictBody, documented, whole_number
+from entrypoints.http.schemas import PatchBody, StrictBody, documented, whole_number
 
 # The domain trims and checks the task, naming the rule that failed; the schema states it.
 Task = Annotated[
@@ -48,30 +48,14 @@ class TodoReplace(TodoCreate):
     completed_at: ReadOnly = None
 
 
-def _no_null_defaults(schema: dict[str, Any]) -> None:
-    for name in ("task", "completed"):
-        schema["properties"][name].pop("default", None)
-
-
-class TodoPatch(StrictBody):
+class TodoPatch(PatchBody):
     """A partial update: absent fields are left alone; `order` alone may be null."""
 
-    model_config = StrictBody.model_config | {"json_schema_extra": _no_null_defaults}
+    nullable = frozenset({"order"})
 
-    # None only marks "absent": an explicit null is refused below, and not documented.
     task: Task | SkipJsonSchema[None] = None
     completed: bool | SkipJsonSchema[None] = None
     order: Order | None = None
-
-    @model_validator(mode="after")
-    def _no_null_for_required_fields(self) -> TodoPatch:
-        for name in ("task", "completed"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null (leave it out to keep it)")
-        return self
-
-    def given(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.model_fields_set}
 
 
 class TodoOut(BaseModel):
