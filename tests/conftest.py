@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from tests.support.storage import (
     UowFactory,
     migrated_sqlite_template,
     postgres_url,
-    reset_postgres_schema,
+    scratch_postgres_database,
     uow_factory_for,
 )
 
@@ -22,11 +22,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_database() -> str:
-    """A migrated PostgreSQL database (schema rebuilt once a session), or a skip."""
-    url = postgres_url()
-    reset_postgres_schema(url)
-    return url
+def postgres_database() -> Iterator[str]:
+    """A migrated PostgreSQL database of this run's own (dropped after it), or a skip."""
+    with scratch_postgres_database(postgres_url()) as url:
+        yield url
 
 
 @pytest.fixture

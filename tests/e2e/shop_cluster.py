@@ -18,9 +18,8 @@ from typing import Any
 
 import httpx
 
-from adapters.sql.engine import create_engine
 from tests.e2e.conftest import Server, run_cli, running_server
-from tests.support.storage import postgres_url, truncate_postgres
+from tests.support.storage import postgres_url, scratch_postgres_database
 
 BACKENDS = ["sqlite", "postgres"]
 SECRET = "two-servers-e2e-secret-key-long-enough-0123456789"  # shared: a token works on both
@@ -67,30 +66,20 @@ def cluster_env(database_url: str) -> dict[str, str]:
     }
 
 
-def empty_postgres(url: str) -> None:
-    async def run() -> None:
-        engine = create_engine(url)
-        try:
-            await truncate_postgres(engine)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run())
-
-
 @contextlib.contextmanager
 def start_cluster(backend: str, cwd: Path) -> Iterator[Cluster]:
     """Two servers on one database of `backend`, and an admin's token (see the module doc)."""
-    if backend == "postgres":
-        url = postgres_url()  # skips without CASEWORKS_TEST_POSTGRES_URL (fails in CI)
-        env = cluster_env(url)
-        migrated = run_cli(["db", "upgrade"], env, cwd)
-        assert migrated.returncode == 0, migrated.stderr
-        empty_postgres(url)
-    else:
-        url = f"sqlite+aiosqlite:///{cwd / 'shared.db'}"
-        env = cluster_env(url)
     with contextlib.ExitStack() as stack:
+        if backend == "postgres":
+            # Skips without CASEWORKS_TEST_POSTGRES_URL (fails in CI); a database of its own.
+            server = postgres_url()
+            url = stack.enter_context(scratch_postgres_database(server, migrate=False))
+            env = cluster_env(url)
+            migrated = run_cli(["db", "upgrade"], env, cwd)
+            assert migrated.returncode == 0, migrated.stderr
+        else:
+            url = f"sqlite+aiosqlite:///{cwd / 'shared.db'}"
+            env = cluster_env(url)
         # One after the other: on SQLite the first migrates the file and creates the admin
         # before the second starts (which then finds both done).
         first = stack.enter_context(running_server(env, cwd))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.engine import create_engine
@@ -45,18 +47,35 @@ def postgres_url() -> str:
     return url
 
 
-def reset_postgres_schema(url: str) -> None:
-    async def run() -> None:
-        engine = create_engine(url)
+@contextmanager
+def scratch_postgres_database(url: str, migrate: bool = True) -> Iterator[str]:
+    """A database of this run's own on the server `url` names (created from it, dropped
+    after), so two runs on one server, or a developer's data there, are never touched."""
+    name = f"caseworks_test_{uuid.uuid4().hex[:12]}"
+    scratch = make_url(url).set(database=name).render_as_string(hide_password=False)
+
+    async def admin(statement: str) -> None:
+        engine = create_engine(url, autocommit=True)
         try:
-            async with engine.begin() as connection:
-                for table in [*TABLES, "alembic_version"]:
-                    await connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table} CASCADE")
+            async with engine.connect() as connection:
+                await connection.exec_driver_sql(statement)
+        finally:
+            await engine.dispose()
+
+    async def migrated() -> None:
+        engine = create_engine(scratch)
+        try:
             await upgrade(engine)
         finally:
             await engine.dispose()
 
-    asyncio.run(run())
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        if migrate:
+            asyncio.run(migrated())
+        yield scratch
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def migrated_sqlite_template(directory: Path) -> Path:
