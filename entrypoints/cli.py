@@ -1,4 +1,4 @@
-"""`caseworks serve | db upgrade | create-admin USERNAME | orders expire`."""
+"""`caseworks serve | db upgrade | create-admin USERNAME | jobs run [NAME...]`."""
 
 from __future__ import annotations
 
@@ -7,19 +7,17 @@ import asyncio
 import getpass
 import logging
 import sys
-from pathlib import Path
 
 import uvicorn
-from sqlalchemy.engine import make_url
 
 from application.accounts.dto import RegisterCommand, UserView
 from domain.shared.errors import DomainError
 from domain.shared.roles import Role
 from entrypoints.container import build_container, close_resources, migrate_database
 from entrypoints.http.server import HeadLimitedHttpToolsProtocol
+from entrypoints.jobs import registered, run_once
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import ConfigurationError, Settings, resolve_secret_key
-from entrypoints.sweeper import sweep
 
 log = logging.getLogger("caseworks.cli")
 
@@ -52,10 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_argument("username")
     admin.set_defaults(handler=_create_admin)
 
-    orders = commands.add_parser("orders", help="shop orders").add_subparsers(required=True)
-    orders.add_parser(
-        "expire", help="expire unpaid orders past their time now (the server does it too)"
-    ).set_defaults(handler=_expire_orders)
+    jobs = commands.add_parser("jobs", help="housekeeping jobs").add_subparsers(required=True)
+    run = jobs.add_parser(
+        "run", help="run the jobs once now, e.g. shop.expire_orders (the server runs them too)"
+    )
+    run.add_argument("names", nargs="*", metavar="NAME", help="only these jobs (default: all)")
+    run.set_defaults(handler=_run_jobs)
     return parser
 
 
@@ -96,9 +96,8 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _migrate(settings: Settings) -> None:
-    _ensure_sqlite_directory(settings.database_url)
-    await migrate_database(settings.database_url)
-    log.info("database schema is up to date", extra={"database": _safe_url(settings)})
+    database = await migrate_database(settings.database_url)
+    log.info("database schema is up to date", extra={"database": database})
 
 
 def _create_admin(args: argparse.Namespace, settings: Settings) -> int:
@@ -121,27 +120,38 @@ async def _register_admin(settings: Settings, username: str, password: str) -> U
     container = build_container(settings)
     try:
         command = RegisterCommand(username, password, role=Role.ADMIN)
-        return await container.register_user().execute(command)
+        return await container.accounts().register_user().execute(command)
     finally:
         await close_resources(container)
 
 
-def _expire_orders(args: argparse.Namespace, settings: Settings) -> int:
+def _run_jobs(args: argparse.Namespace, settings: Settings) -> int:
     if settings.storage != "sql":
         log.error("CASEWORKS_STORAGE=memory: this process would see its own empty store")
         return 2
     if settings.uses_embedded_database:
         asyncio.run(_migrate(settings))
-    expired, forgotten = asyncio.run(_sweep_once(settings))
-    print(f"expired {expired} orders, forgot {forgotten} idempotency keys")
-    return 0
+    outcome = asyncio.run(_run_jobs_once(settings, args.names))
+    if outcome is None:
+        return 2
+    chosen, done = outcome
+    for name, count in done.items():
+        print(f"{name}: {count}")
+    return 0 if len(done) == chosen else 1  # a failed job is logged by the runner
 
 
-async def _sweep_once(settings: Settings) -> tuple[int, int]:
-    """The server's sweeper pass, once: expire overdue orders, forget keys past 24 h."""
+async def _run_jobs_once(settings: Settings, names: list[str]) -> tuple[int, dict[str, int]] | None:
+    """The server's pass over its jobs, once: how many ran and what those that succeeded
+    did; None when a name is unknown."""
     container = build_container(settings)
     try:
-        return await sweep(container)
+        jobs = registered(container.jobs())
+        unknown = sorted(set(names) - set(jobs))
+        if unknown:
+            log.error("unknown jobs: %s (known: %s)", ", ".join(unknown), ", ".join(jobs))
+            return None
+        chosen = {name: jobs[name] for name in jobs if not names or name in names}
+        return len(chosen), await run_once(chosen)
     finally:
         await close_resources(container)
 
@@ -153,16 +163,6 @@ def _read_password() -> str:
     if getpass.getpass("Repeat password: ") != password:
         raise SystemExit("error: the passwords differ")
     return password
-
-
-def _ensure_sqlite_directory(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-
-
-def _safe_url(settings: Settings) -> str:
-    return make_url(settings.database_url).render_as_string(hide_password=True)
 
 
 if __name__ == "__main__":

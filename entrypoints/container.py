@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from typing import Any
 
 from dependency_injector import containers, providers
@@ -12,64 +13,38 @@ from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.clock import SystemClock
-from adapters.memory.payments import InMemoryPaymentGateway
+from adapters.memory.accounts.throttle import InMemoryKnownClients, InMemoryLoginThrottle
+from adapters.memory.accounts.uow import InMemoryAccountsUnitOfWork
+from adapters.memory.idempotency import InMemoryIdempotencyUnitOfWork
 from adapters.memory.readiness import InMemoryReadinessProbe
+from adapters.memory.shop.payments import InMemoryPaymentGateway
+from adapters.memory.shop.uow import InMemoryShopUnitOfWork
 from adapters.memory.store import MemoryStore
-from adapters.memory.throttle import InMemoryKnownClients, InMemoryLoginThrottle
+from adapters.memory.todos import InMemoryTodosUnitOfWork
 from adapters.memory.uow import InMemoryUnitOfWork
-from adapters.security.argon2_hasher import Argon2PasswordHasher
-from adapters.security.common_passwords import FileCommonPasswords
-from adapters.security.jwt_tokens import PyJwtTokenService
+from adapters.security.accounts.argon2_hasher import Argon2PasswordHasher
+from adapters.security.accounts.common_passwords import FileCommonPasswords
+from adapters.security.accounts.jwt_tokens import PyJwtTokenService
+from adapters.sql.accounts import SqlAccountsUnitOfWork
 from adapters.sql.engine import create_engine
-from adapters.sql.migrate import upgrade
+from adapters.sql.idempotency import SqlIdempotencyUnitOfWork
+from adapters.sql.migrate import loggable_url, prepare_sqlite_directory, upgrade
 from adapters.sql.postgres_reads import PostgresReadTransactions
 from adapters.sql.readiness import SqlReadinessProbe
+from adapters.sql.shop.uow import SqlShopUnitOfWork
 from adapters.sql.sqlite_reads import (
     SqliteInlineReads,
     SqliteReadinessProbe,
     create_sqlite_reader,
 )
+from adapters.sql.todos import SqlTodosUnitOfWork
 from adapters.sql.uow import SqlUnitOfWork
-from application.accounts.policies import LoginLimits, SessionPolicy
-from application.accounts.use_cases import (
-    Authenticate,
-    ChangePassword,
-    CreateFirstAdmin,
-    GetCurrentUser,
-    GetUser,
-    ListUsers,
-    Login,
-    Logout,
-    RefreshTokens,
-    RegisterUser,
-)
-from application.shop.use_cases import (
-    AdjustStock,
-    CancelOrder,
-    ChangeProduct,
-    CreateProduct,
-    DeactivateProduct,
-    DeliverOrder,
-    ExpireOrders,
-    ForgetIdempotencyKeys,
-    GetOrder,
-    GetProduct,
-    ListOrders,
-    ListProducts,
-    PayOrder,
-    PlaceOrder,
-    ShipOrder,
-)
-from application.todos.use_cases import (
-    ChangeTodo,
-    CreateTodo,
-    DeleteAllTodos,
-    DeleteTodo,
-    GetTodo,
-    ListTodos,
-)
+from application.shared.idempotency import ForgetIdempotencyKeys
 from domain.shared.errors import DomainError
 from domain.shop.money import Currency
+from entrypoints.containers.accounts import AccountsContainer
+from entrypoints.containers.shop import ShopContainer
+from entrypoints.containers.todos import TodosContainer
 from entrypoints.settings import (
     ConfigurationError,
     Settings,
@@ -95,6 +70,31 @@ def _closing_sqlite_reader(resources: AsyncExitStack, url: str) -> Engine:
     return reader
 
 
+@dataclass(frozen=True)
+class _Storage:
+    """The one pairing of engines, readers and write gates with units of work, for every
+    context alike: `units_of_work(memory class, SQL class)` picks by the backend."""
+
+    backend: providers.Provider[Any]
+    memory_store: providers.Provider[MemoryStore]
+    engine: providers.Provider[AsyncEngine]
+    sqlite_reads: providers.Provider[SqliteInlineReads]
+    sqlite_write_gate: providers.Provider[asyncio.Lock]
+    postgres_reads: providers.Provider[PostgresReadTransactions]
+
+    def units_of_work(
+        self, memory: type[InMemoryUnitOfWork], sql: type[SqlUnitOfWork]
+    ) -> providers.Selector[Any]:
+        return providers.Selector(
+            self.backend,
+            memory=providers.Factory(memory, self.memory_store),
+            sqlite=providers.Factory(
+                sql, self.engine, self.sqlite_reads, write_gate=self.sqlite_write_gate
+            ),
+            postgresql=providers.Factory(sql, self.engine, self.postgres_reads),
+        )
+
+
 class Container(containers.DeclarativeContainer):
     config = providers.Configuration(strict=True)
 
@@ -115,25 +115,15 @@ class Container(containers.DeclarativeContainer):
     # SQLite reads run inline on the loop (adapters/sql/sqlite_reads.py); writes queue on
     # this process's gate before BEGIN IMMEDIATE.
     sqlite_reader = providers.Singleton(_closing_sqlite_reader, resources, config.database_url)
+    sqlite_reads = providers.Singleton(SqliteInlineReads, sqlite_reader)
     sqlite_write_gate = providers.Singleton(asyncio.Lock)
     # PostgreSQL reads have a pool of their own (adapters/sql/postgres_reads.py).
     read_engine = providers.Singleton(
         _closing_engine, resources, config.database_url, config.db_pool_size, True
     )
-    uow = providers.Selector(
-        config.backend,
-        memory=providers.Factory(InMemoryUnitOfWork, memory_store),
-        sqlite=providers.Factory(
-            SqlUnitOfWork,
-            engine,
-            providers.Singleton(SqliteInlineReads, sqlite_reader),
-            write_gate=sqlite_write_gate,
-        ),
-        postgresql=providers.Factory(
-            SqlUnitOfWork,
-            engine,
-            providers.Singleton(PostgresReadTransactions, read_engine),
-        ),
+    postgres_reads = providers.Singleton(PostgresReadTransactions, read_engine)
+    _storage = _Storage(
+        config.backend, memory_store, engine, sqlite_reads, sqlite_write_gate, postgres_reads
     )
     readiness = providers.Selector(
         config.backend,
@@ -142,11 +132,10 @@ class Container(containers.DeclarativeContainer):
         postgresql=providers.Singleton(SqlReadinessProbe, engine),
     )
 
-    # Security adapters hold keys, limiters and counters: one per process.
+    # Accounts' security adapters hold keys, limiters and counters: one per process.
     hasher = providers.Singleton(
         Argon2PasswordHasher, config.argon2_profile, config.hash_concurrency
     )
-    common_passwords = providers.Singleton(FileCommonPasswords)
     tokens = providers.Singleton(
         PyJwtTokenService,
         secret_key=config.secret_key,
@@ -164,52 +153,46 @@ class Container(containers.DeclarativeContainer):
         config.login_account_max_failures,
         config.login_window_seconds,
     )
-    known_clients = providers.Singleton(InMemoryKnownClients, clock, config.refresh_token_days)
-    login_limits = providers.Singleton(LoginLimits, login_throttle, account_throttle, known_clients)
-    session_policy = providers.Singleton(SessionPolicy, config.refresh_token_days)
 
-    # Accounts
-    register_user = providers.Factory(RegisterUser, uow, hasher, common_passwords, clock)
-    create_first_admin = providers.Factory(CreateFirstAdmin, uow, register_user)
-    login = providers.Factory(Login, uow, hasher, tokens, login_limits, clock, session_policy)
-    authenticate = providers.Factory(Authenticate, uow, tokens, clock)
-    refresh_tokens = providers.Factory(RefreshTokens, uow, tokens, clock)
-    logout = providers.Factory(Logout, uow, clock)
-    get_current_user = providers.Factory(GetCurrentUser, uow)
-    get_user = providers.Factory(GetUser, uow)
-    list_users = providers.Factory(ListUsers, uow)
-    change_password = providers.Factory(
-        ChangePassword, uow, hasher, common_passwords, login_throttle, clock
+    # Each context on its own unit of work (the `_storage` pairing below).
+    accounts = providers.Container(
+        AccountsContainer,
+        config=config,
+        uow=_storage.units_of_work(InMemoryAccountsUnitOfWork, SqlAccountsUnitOfWork),
+        clock=clock,
+        hasher=hasher,
+        common_passwords=providers.Singleton(FileCommonPasswords),
+        tokens=tokens,
+        login_throttle=login_throttle,
+        account_throttle=account_throttle,
+        known_clients=providers.Singleton(InMemoryKnownClients, clock, config.refresh_token_days),
+    )
+    todos = providers.Container(
+        TodosContainer,
+        uow=_storage.units_of_work(InMemoryTodosUnitOfWork, SqlTodosUnitOfWork),
+        clock=clock,
+    )
+    shop = providers.Container(
+        ShopContainer,
+        config=config,
+        uow=_storage.units_of_work(InMemoryShopUnitOfWork, SqlShopUnitOfWork),
+        clock=clock,
+        # Paying stands in for a payment provider.
+        payments=providers.Singleton(InMemoryPaymentGateway),
     )
 
-    # Todos
-    create_todo = providers.Factory(CreateTodo, uow, clock)
-    get_todo = providers.Factory(GetTodo, uow)
-    change_todo = providers.Factory(ChangeTodo, uow, clock)
-    delete_todo = providers.Factory(DeleteTodo, uow)
-    delete_all_todos = providers.Factory(DeleteAllTodos, uow)
-    list_todos = providers.Factory(ListTodos, uow)
-
-    # Shop: one currency per shop; paying stands in for a payment provider.
-    currency = providers.Singleton(Currency.of, config.currency)
-    payments = providers.Singleton(InMemoryPaymentGateway)
-    create_product = providers.Factory(CreateProduct, uow, clock, currency)
-    change_product = providers.Factory(ChangeProduct, uow, clock, currency)
-    adjust_stock = providers.Factory(AdjustStock, uow, clock)
-    deactivate_product = providers.Factory(DeactivateProduct, uow, clock)
-    get_product = providers.Factory(GetProduct, uow)
-    list_products = providers.Factory(ListProducts, uow)
-    place_order = providers.Factory(PlaceOrder, uow, clock, currency)
-    pay_order = providers.Factory(PayOrder, uow, clock, payments)
-    ship_order = providers.Factory(ShipOrder, uow, clock)
-    deliver_order = providers.Factory(DeliverOrder, uow, clock)
-    cancel_order = providers.Factory(CancelOrder, uow, clock, payments)
-    expire_orders = providers.Factory(
-        ExpireOrders, uow, clock, expiry_minutes=config.order_expiry_minutes
+    # The shared kernel's own: the idempotency keys alone, and the job forgetting old ones.
+    idempotency_uow = _storage.units_of_work(
+        InMemoryIdempotencyUnitOfWork, SqlIdempotencyUnitOfWork
     )
-    forget_idempotency_keys = providers.Factory(ForgetIdempotencyKeys, uow, clock)
-    get_order = providers.Factory(GetOrder, uow)
-    list_orders = providers.Factory(ListOrders, uow)
+    forget_idempotency_keys = providers.Factory(ForgetIdempotencyKeys, idempotency_uow, clock)
+    # Every context's jobs, by context: the server's runner and `caseworks jobs run`.
+    jobs = providers.Dict(
+        shared=providers.Dict(forget_idempotency_keys=forget_idempotency_keys.provider),
+        accounts=accounts.jobs,
+        todos=todos.jobs,
+        shop=shop.jobs,
+    )
 
 
 def build_container(settings: Settings, **overrides: Any) -> Container:
@@ -244,17 +227,20 @@ async def create_configured_admin(container: Container) -> None:
         return
     password = container.config.admin_password()
     try:
-        user = await container.create_first_admin().execute(username, password)
+        user = await container.accounts().create_first_admin().execute(username, password)
     except DomainError as exc:
         raise ConfigurationError(f"cannot create the admin {username!r}: {exc.detail}") from None
     if user is not None:
         log.info("created the first admin", extra={"username": user.username})
 
 
-async def migrate_database(database_url: str) -> None:
-    """Apply every Alembic migration (the CLI's `db upgrade`, and `serve` on SQLite)."""
+async def migrate_database(database_url: str) -> str:
+    """Apply every Alembic migration (the CLI's `db upgrade`, and `serve` on SQLite), making
+    a SQLite file's directory first; the database's URL without its password, for logs."""
+    prepare_sqlite_directory(database_url)
     engine = create_engine(database_url)
     try:
         await upgrade(engine)
     finally:
         await engine.dispose()
+    return loggable_url(database_url)

@@ -8,11 +8,11 @@ import pytest
 from tests.support.clock import ManualClock
 from tests.support.storage import (
     STORAGES,
-    UowFactory,
+    Uows,
     migrated_sqlite_template,
     postgres_url,
     scratch_postgres_database,
-    uow_factory_for,
+    uows_for,
 )
 
 
@@ -42,10 +42,11 @@ def storage_backend(request: pytest.FixtureRequest) -> tuple[str, str | None]:
 
 
 @pytest.fixture
-async def uow_factory(
+async def uows(
     storage_backend: tuple[str, str | None], sqlite_template: Path, tmp_path: Path
-) -> AsyncIterator[UowFactory]:
-    """Units of work on a fresh database of each kind: memory, SQLite, PostgreSQL."""
+) -> AsyncIterator[Uows]:
+    """Each context's units of work on a fresh database of each kind: memory, SQLite,
+    PostgreSQL."""
     storage, postgres = storage_backend
-    async with uow_factory_for(storage, sqlite_template, tmp_path, postgres) as factory:
-        yield factory
+    async with uows_for(storage, sqlite_template, tmp_path, postgres) as units_of_work:
+        yield units_of_work

@@ -5,13 +5,14 @@ from operator import attrgetter
 from typing import Any
 
 from adapters.memory.store import Journal, MemoryStore, clone, restore
-from application.todos.ports import TodoQuery, TodoRepository, TodoSortField
+from adapters.memory.uow import InMemoryUnitOfWork
+from application.todos.ports import TodoQuery, TodoRepository, TodoSortField, TodosUnitOfWork
 from domain.todos.model import Todo
 
 
 class InMemoryTodoRepository(TodoRepository):
     def __init__(self, store: MemoryStore, journal: Journal) -> None:
-        self._by_owner: dict[str, dict[str, Todo]] = store.table("todos_by_owner")
+        self._by_owner: dict[str, dict[str, Todo]] = store.of("todos").table("todos_by_owner")
         self._journal = journal
 
     def _owned(self, owner_id: str) -> dict[str, Todo]:
@@ -20,17 +21,19 @@ class InMemoryTodoRepository(TodoRepository):
     async def add(self, todo: Todo) -> None:
         self._journal.check_writable()
         self._put(clone(todo))
+        self._journal.hold(self._by_owner, todo.id)
 
     async def get(self, owner_id: str, todo_id: str) -> Todo | None:
         todo = self._owned(owner_id).get(todo_id)
         return clone(todo) if todo else None
 
     async def get_for_update(self, owner_id: str, todo_id: str) -> Todo | None:
-        self._journal.check_writable()  # a lock is a write's first step
-        return await self.get(owner_id, todo_id)  # the store lock already serialises
+        self._journal.hold(self._by_owner, todo_id)
+        return await self.get(owner_id, todo_id)
 
     async def save(self, todo: Todo) -> None:
         self._journal.check_writable()
+        self._journal.check_held(self._by_owner, todo.id)
         if todo.id in self._owned(todo.owner_id):
             self._put(clone(todo))
 
@@ -87,3 +90,8 @@ _SORT_KEYS: dict[TodoSortField, Any] = {
     TodoSortField.ORDER: attrgetter("order"),
     TodoSortField.TASK: attrgetter("task"),
 }
+
+
+class InMemoryTodosUnitOfWork(InMemoryUnitOfWork, TodosUnitOfWork):
+    def _bind(self, store: MemoryStore, journal: Journal) -> None:
+        self.todos = InMemoryTodoRepository(store, journal)

@@ -1,33 +1,27 @@
+"""The in-memory unit of work every context's subclasses: one writer at a time, real
+rollback, and saves only of rows the transaction holds (adapters/memory/store.py)."""
+
 from __future__ import annotations
 
-from adapters.memory import shop
-from adapters.memory.accounts import InMemorySessionRepository, InMemoryUserRepository
+import abc
+
 from adapters.memory.store import Journal, MemoryStore
-from adapters.memory.todos import InMemoryTodoRepository
-from application.accounts.ports import AccountsUnitOfWork
-from application.shared.ports import ReadOnlyTransaction
-from application.shop.ports import ShopUnitOfWork
-from application.todos.ports import TodosUnitOfWork
-
-# Every repository of every context, by the attribute its unit-of-work port names:
-# adding a repository is one line here (a new context also adds its port as a base).
-REPOSITORIES = {
-    "users": InMemoryUserRepository,
-    "sessions": InMemorySessionRepository,
-    "todos": InMemoryTodoRepository,
-    **shop.REPOSITORIES,
-}
+from application.shared.ports import ReadOnlyTransaction, UnitOfWork
 
 
-class InMemoryUnitOfWork(AccountsUnitOfWork, TodosUnitOfWork, ShopUnitOfWork):
+class InMemoryUnitOfWork(UnitOfWork):
     """Serialisable by construction: a transaction, read or write, holds the store's lock
-    until it ends, so a read is one snapshot and writes never interleave."""
+    until it ends, so a read is one snapshot and writes never interleave. A subclass binds
+    its context's repositories in `_bind`, and only those."""
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self._journal = Journal()
-        for name, repository in REPOSITORIES.items():
-            setattr(self, name, repository(store, self._journal))
+        self._bind(store, self._journal)
+
+    @abc.abstractmethod
+    def _bind(self, store: MemoryStore, journal: Journal) -> None:
+        """Set this context's repositories, on `store.of(<context>)`."""
 
     async def begin(self) -> None:
         self._journal.read_only = self.is_read_only
@@ -40,6 +34,6 @@ class InMemoryUnitOfWork(AccountsUnitOfWork, TodosUnitOfWork, ShopUnitOfWork):
 
     async def close(self, error: BaseException | None = None) -> None:
         try:
-            self._journal.roll_back()
+            self._journal.end()
         finally:
             self._store.lock.release()

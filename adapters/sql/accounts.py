@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.tables import login_sessions, refresh_tokens, users
-from application.accounts.ports import SessionRepository, UserRepository
+from adapters.sql.uow import SqlUnitOfWork
+from application.accounts.ports import AccountsUnitOfWork, SessionRepository, UserRepository
 from domain.accounts.errors import UsernameTaken
 from domain.accounts.model import LoginSession, RefreshToken, User, Username
 from domain.shared.roles import Role
@@ -144,3 +145,9 @@ class SqlSessionRepository(SessionRepository):
             .where(refresh_tokens.c.token_hash == token_hash)
             .values(used_at=at)
         )
+
+
+class SqlAccountsUnitOfWork(SqlUnitOfWork, AccountsUnitOfWork):
+    def _bind(self, connection: Any) -> None:
+        self.users = SqlUserRepository(connection)
+        self.sessions = SqlSessionRepository(connection)

@@ -149,7 +149,9 @@ order_status_changes = Table(
     Column("at", UtcDateTime, nullable=False),
 )
 
-# Column names are IdempotencyRecord's fields. Keys are scoped per user (the primary key).
+# Shared by every context's idempotent commands. Column names are IdempotencyRecord's
+# fields. Keys are scoped per user (the primary key); result_id names what the first
+# request made (an order, an appointment...), so it has no foreign key.
 idempotency_keys = Table(
     "idempotency_keys",
     metadata,
@@ -163,6 +165,6 @@ idempotency_keys = Table(
     Column("fingerprint", String(64), nullable=False),
     Column("claim_token", String(32), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
-    Column("order_id", _shop_id, ForeignKey("orders.id"), nullable=True),
+    Column("result_id", String(32), nullable=True),
     Index("ix_idempotency_keys_created_at", "created_at"),  # the 24 h purge
 )

@@ -7,7 +7,8 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.tables import todos
-from application.todos.ports import TodoQuery, TodoRepository, TodoSortField
+from adapters.sql.uow import SqlUnitOfWork
+from application.todos.ports import TodoQuery, TodoRepository, TodoSortField, TodosUnitOfWork
 from domain.todos.model import Todo
 
 _SORT_COLUMNS = {
@@ -86,3 +87,8 @@ class SqlTodoRepository(TodoRepository):
         count = select(func.count()).select_from(todos).where(*where)
         total = (await self._db.execute(count)).scalar_one()
         return [_todo(r) for r in rows], total
+
+
+class SqlTodosUnitOfWork(SqlUnitOfWork, TodosUnitOfWork):
+    def _bind(self, connection: Any) -> None:
+        self.todos = SqlTodoRepository(connection)

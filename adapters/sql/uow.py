@@ -7,14 +7,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.sql import shop
-from adapters.sql.accounts import SqlSessionRepository, SqlUserRepository
 from adapters.sql.errors import port_error
-from adapters.sql.todos import SqlTodoRepository
-from application.accounts.ports import AccountsUnitOfWork
-from application.shared.ports import ReadOnlyTransaction
-from application.shop.ports import ShopUnitOfWork
-from application.todos.ports import TodosUnitOfWork
+from application.shared.ports import ReadOnlyTransaction, UnitOfWork
 
 log = logging.getLogger("caseworks.storage")
 
@@ -35,30 +29,12 @@ class ReadTransactions(abc.ABC):
     async def open(self) -> ReadTransaction: ...
 
 
-# Every repository of every context, by the attribute its unit-of-work port names:
-# adding a repository is one line here (a new context also adds its port as a base).
-REPOSITORIES = {
-    "users": SqlUserRepository,
-    "sessions": SqlSessionRepository,
-    "todos": SqlTodoRepository,
-    **shop.REPOSITORIES,
-}
-
-
-class SqlRepositories(AccountsUnitOfWork, TodosUnitOfWork, ShopUnitOfWork):
-    """Every context's SQL repositories, bound to one connection per transaction."""
-
-    def _bind(self, connection: Any) -> None:
-        """`connection`: an AsyncConnection, or anything with the same `execute`."""
-        for name, repository in REPOSITORIES.items():
-            setattr(self, name, repository(connection))
-
-
-class SqlUnitOfWork(SqlRepositories):
+class SqlUnitOfWork(UnitOfWork):
     """One connection and one transaction per `async with`; never shared between calls.
 
     Writes run on `engine` in a transaction of their own; reads open through `reads`.
-    Driver errors leave as the port's errors (adapters/sql/errors.py).
+    Driver errors leave as the port's errors (adapters/sql/errors.py). A subclass per
+    context binds that context's repositories, and only those, in `_bind`.
     """
 
     def __init__(
@@ -76,6 +52,11 @@ class SqlUnitOfWork(SqlRepositories):
         self._read: ReadTransaction | None = None
         self._connection: AsyncConnection | None = None
         self._gated = False
+
+    @abc.abstractmethod
+    def _bind(self, connection: Any) -> None:
+        """Set this context's repositories on `connection` (an AsyncConnection, or
+        anything with the same `execute`)."""
 
     async def begin(self) -> None:
         try:

@@ -27,6 +27,12 @@ class ReadOnlyTransaction(Exception):
     """A write (or commit) in a unit of work opened with `read()`: a bug in a use case."""
 
 
+class LockNotHeld(Exception):
+    """A save of an entity this transaction did not load for update: a bug in a use case
+    (on a database it would be a lost update). The memory adapter raises it, since its
+    one-writer-at-a-time lock would otherwise hide the missing row lock."""
+
+
 class UnitOfWork(abc.ABC):
     """One transaction at a time, chosen by the use case:
 

@@ -66,13 +66,11 @@ class ListProductsQuery:
 
 @dataclass(frozen=True, slots=True)
 class PlaceOrderCommand:
-    """`lines`: (product_id, quantity) pairs. `fingerprint` identifies the request body for
-    the idempotency key; None lets the use case derive it from the lines."""
+    """`lines`: (product_id, quantity) pairs, in the client's order."""
 
     actor: Actor
     lines: tuple[tuple[str, int], ...]
     idempotency_key: str | None = None
-    fingerprint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

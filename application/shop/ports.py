@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from application.shared.ports import UnitOfWork
+from application.shared.idempotency import IdempotentUnitOfWork
 from domain.shop.catalog import Product
-from domain.shop.idempotency import IdempotencyRecord
 from domain.shop.orders import Order, OrderStatus
 
 
@@ -95,38 +94,9 @@ class OrderRepository(abc.ABC):
         cutoff, oldest first. Not locked: the caller locks each and checks it again."""
 
 
-class DuplicateIdempotencyKey(Exception):
-    """add() met a record for the same user and key (another request claimed it first)."""
-
-
-class IdempotencyRepository(abc.ABC):
-    """Records keyed by (user_id, key): keys are scoped per user."""
-
-    @abc.abstractmethod
-    async def get_for_update(self, user_id: str, key: str) -> IdempotencyRecord | None:
-        """The record, locked until commit (an absent one cannot be locked: add() then
-        raises DuplicateIdempotencyKey if a concurrent request added it first)."""
-
-    @abc.abstractmethod
-    async def add(self, record: IdempotencyRecord) -> None:
-        """Raise DuplicateIdempotencyKey if the user already has a record for this key."""
-
-    @abc.abstractmethod
-    async def save(self, record: IdempotencyRecord) -> None:
-        """Replace the record with the same user and key (a takeover or completion)."""
-
-    @abc.abstractmethod
-    async def delete(self, user_id: str, key: str) -> None: ...
-
-    @abc.abstractmethod
-    async def delete_created_before(self, cutoff: datetime, limit: int) -> int:
-        """Forget up to `limit` records created before the cutoff; how many went."""
-
-
-class ShopUnitOfWork(UnitOfWork):
+class ShopUnitOfWork(IdempotentUnitOfWork):
     products: ProductRepository
     orders: OrderRepository
-    idempotency: IdempotencyRepository
 
 
 class PaymentGateway(abc.ABC):

@@ -142,19 +142,3 @@ class InvalidTransition(Conflict):
 
 class PaymentDeclined(Conflict):
     code = "payment_declined"
-
-
-class InvalidIdempotencyKey(InvalidInput):
-    code = "invalid_idempotency_key"
-
-
-class IdempotencyKeyReused(InvalidInput):
-    """The key was first used with another request body (IETF draft: 422)."""
-
-    code = "idempotency_key_reused"
-
-
-class IdempotencyKeyInProgress(Conflict):
-    """The first request with this key has not finished yet (IETF draft: 409)."""
-
-    code = "idempotency_key_in_progress"

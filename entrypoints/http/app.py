@@ -20,7 +20,7 @@ from entrypoints.http.problems import Problem
 from entrypoints.http.shop import routes as shop
 from entrypoints.http.shop.money import publish_money_schemas
 from entrypoints.http.todos import routes as todos
-from entrypoints.sweeper import running_sweeper
+from entrypoints.jobs import registered, running_jobs
 
 DESCRIPTION = """Five FastAPI tutorial case studies, built for real on one hexagonal core.
 
@@ -33,8 +33,9 @@ def create_app(container: Container) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         try:
             await create_configured_admin(container)
-            # Expires unpaid orders and forgets old idempotency keys while the server runs.
-            async with running_sweeper(container):
+            # Every context's jobs (expiring unpaid orders, forgetting old idempotency
+            # keys...) run in the background while the server runs.
+            async with running_jobs(registered(container.jobs())):
                 yield
         finally:
             await close_resources(container)
@@ -48,12 +49,18 @@ def create_app(container: Container) -> FastAPI:
         redoc_url=None,
     )
     app.state.container = container
+    # Each context's routes reach their own container (http/<ctx>/use_cases.py); the
+    # shared route classes reach the authenticator alone.
+    app.state.accounts = container.accounts()
+    app.state.todos = container.todos()
+    app.state.shop = container.shop()
+    app.state.authenticator = container.accounts.authenticate
     app.state.public_url = (container.config.public_url() or "").rstrip("/")
     # The routers carry no router-level options, so their routes join the app directly:
     # FastAPI 0.165 wraps an included router in a matcher that cost ~15 us a request.
-    for router in (todos.router, accounts.router, *shop.routers, health.router):
+    for router in (*todos.routers, *accounts.routers, *shop.routers, health.router):
         app.router.routes.extend(router.routes)
-    publish_money_schemas(app, container.currency())  # prices in this shop's currency
+    publish_money_schemas(app, container.shop.currency())  # prices in this shop's currency
     install_docs(app)
     install_error_handlers(app)
     _complete_openapi(app)

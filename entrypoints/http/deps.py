@@ -14,9 +14,9 @@ from typing import Any
 
 from fastapi import Request
 
-from entrypoints.http.routing import BEARER_AUTH, SECURITY_SCHEME, caller
+from entrypoints.http.routing import SECURITY_SCHEME, caller
 
-__all__ = ["BEARER_AUTH", "SECURITY_SCHEMES", "caller", "client_address"]
+__all__ = ["SECURITY_SCHEMES", "caller", "client_address"]
 
 # The OpenAPI scheme behind the Authorize button of /docs (the OAuth2 password form).
 SECURITY_SCHEMES: dict[str, Any] = {

@@ -3,15 +3,15 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from application.shared.ports import ReadinessProbe
 from entrypoints.http.problems import problem_response
-from entrypoints.http.routing import ApiRoute
+from entrypoints.http.routing import public_router
 
-router = APIRouter(prefix="/health", tags=["health"], route_class=ApiRoute)
+router = public_router(prefix="/health", tags=["health"])
 log = logging.getLogger("caseworks.health")
 
 

@@ -1,8 +1,13 @@
-"""The route class of every API route: what each route would otherwise have to remember.
+"""The route classes of every API route: what each route would otherwise have to remember.
 
-- A protected route (one whose OpenAPI operation names a security scheme, see `BEARER_AUTH`)
-  authenticates before anything else, so an anonymous bad request is a 401, never a 422
-  that describes the body. The route reads its caller with `caller(request)`.
+Security is declared per router, never per route: `protected_router()` (a token is
+required), `public_router()` (anyone) and `optional_token_router()` (anyone; a token, when
+sent, is checked and shows more). A new public route goes on a public router, and the
+route-walking 401 test (tests/http/test_route_edges.py) lists it as public.
+
+- A protected route authenticates before anything else, so an anonymous bad request is a
+  401, never a 422 that describes the body; it documents the bearer scheme in OpenAPI.
+  The route reads its caller, typed, with `caller(request)`.
 - Query parameters the route does not declare are a 422: a filter a client believes in
   (`DELETE /todos/?completed=true`) must never be silently dropped.
 - A JSON body in any other media type is a 415, as on /login.
@@ -16,23 +21,26 @@ import json
 import re
 from collections.abc import Callable, Coroutine
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
-from fastapi import Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 from application.shared.actor import Actor
-from domain.accounts.errors import InvalidToken
 from entrypoints.http.problems import responses
 
 _ACTOR = "caseworks.actor"
 SECURITY_SCHEME = "OAuth2PasswordBearer"
-# `openapi_extra` of a protected route: /docs sends the token, the route class checks it.
-BEARER_AUTH: dict[str, Any] = {"security": [{SECURITY_SCHEME: []}]}
-# Of a public route that shows more to some callers: a token, when sent, is checked.
-OPTIONAL_BEARER_AUTH: dict[str, Any] = {"security": [{}, {SECURITY_SCHEME: []}]}
+
+
+class Authenticator(Protocol):
+    """What turns a bearer token into the caller (the accounts context's Authenticate):
+    create_app puts a factory of it on `app.state.authenticator`."""
+
+    async def execute(self, access_token: str) -> Actor:
+        """The caller, or an Unauthenticated error (401) for a missing or bad token."""
 
 
 def _not_json(name: str) -> Any:
@@ -56,9 +64,20 @@ JSON_TYPES = ("application/json",)
 
 
 class ApiRoute(APIRoute):
+    """A public route; its subclasses below say who may call."""
+
+    # OpenAPI security requirements: none; a token required; either.
+    security: ClassVar[list[dict[str, list[str]]]] = []
+    is_protected: ClassVar[bool] = False
+    takes_optional_token: ClassVar[bool] = False
+
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         if kwargs.get("status_code") == 204:
             kwargs["response_class"] = Response  # no body, so no Content-Type either
+        if self.security:
+            # /docs sends the token; the route class checks it.
+            kwargs["openapi_extra"] = {**(kwargs.get("openapi_extra") or {})}
+            kwargs["openapi_extra"]["security"] = self.security
         super().__init__(path, endpoint, **kwargs)
         # What this class itself may answer is documented here, so no route can forget it.
         statuses = {422} | ({401} if self.is_protected else set())
@@ -68,17 +87,6 @@ class ApiRoute(APIRoute):
         pattern = self.path_regex.pattern
         assert pattern.endswith("$"), pattern
         self.path_regex = re.compile(pattern[:-1] + r"\Z")
-
-    @property
-    def is_protected(self) -> bool:
-        """A token is required (BEARER_AUTH); OPTIONAL_BEARER_AUTH lists `{}`: anyone."""
-        security = (self.openapi_extra or {}).get("security") or []
-        return bool(security) and {} not in security
-
-    @property
-    def takes_optional_token(self) -> bool:
-        security = (self.openapi_extra or {}).get("security") or []
-        return {} in security and len(security) > 1
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
@@ -101,8 +109,32 @@ class ApiRoute(APIRoute):
         return guarded
 
 
+class ProtectedRoute(ApiRoute):
+    security = [{SECURITY_SCHEME: []}]
+    is_protected = True
+
+
+class OptionalTokenRoute(ApiRoute):
+    """Public, and shows more to some callers: a token, when sent, is checked too."""
+
+    security = [{}, {SECURITY_SCHEME: []}]
+    takes_optional_token = True
+
+
+def public_router(**options: Any) -> APIRouter:
+    return APIRouter(route_class=ApiRoute, **options)
+
+
+def protected_router(**options: Any) -> APIRouter:
+    return APIRouter(route_class=ProtectedRoute, **options)
+
+
+def optional_token_router(**options: Any) -> APIRouter:
+    return APIRouter(route_class=OptionalTokenRoute, **options)
+
+
 def caller_if_any(request: Request) -> Actor | None:
-    """The caller of an OPTIONAL_BEARER_AUTH route, or None for an anonymous one."""
+    """The caller of an optional_token_router() route, or None for an anonymous one."""
     actor: Actor | None = request.scope.get(_ACTOR)
     return actor
 
@@ -112,19 +144,17 @@ def caller(request: Request) -> Actor:
     try:
         actor: Actor = request.scope[_ACTOR]
     except KeyError:
-        raise RuntimeError("caller() on a route without openapi_extra=BEARER_AUTH") from None
+        raise RuntimeError("caller() on a route outside a protected_router()") from None
     return actor
 
 
 async def authenticate_bearer(request: Request) -> Actor:
-    """The caller, from its bearer token (RFC 6750), or InvalidToken (401). Protected routes
-    call it through ApiRoute; public routes that serve admins more use it when a token is sent."""
+    """The caller, from its bearer token (RFC 6750), or a 401. An empty token (none sent,
+    or another scheme) is the authenticator's to refuse, like any other bad one."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise InvalidToken("missing bearer token")
-    use_case = request.app.state.container.authenticate()
-    actor: Actor = await use_case.execute(token.strip())
-    return actor
+    token = token.strip() if scheme.lower() == "bearer" else ""
+    authenticator: Callable[[], Authenticator] = request.app.state.authenticator
+    return await authenticator().execute(token)
 
 
 def _refuse_undeclared(request: Request, declared: frozenset[str]) -> None:

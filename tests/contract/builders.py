@@ -10,11 +10,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from domain.shared.idempotency import IdempotencyRecord
+
 from application.shop.ports import ShopUnitOfWork
 from domain.accounts.model import LoginSession, RefreshToken, User, Username
 from domain.shared.roles import Role
 from domain.shop.catalog import Product
-from domain.shop.idempotency import IdempotencyRecord
 from domain.shop.money import Currency, Money
 from domain.shop.orders import Order, OrderLine
 from domain.todos.model import Todo

@@ -7,10 +7,10 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import pytest
+from domain.shared.idempotency import IdempotencyRecord
 
 from application.shared.ports import ReadOnlyTransaction
 from application.shop.ports import DuplicateIdempotencyKey, ShopUnitOfWork
-from domain.shop.idempotency import IdempotencyRecord
 from tests.contract.builders import (
     ShopUowFactory,
     add_orders,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.memory.payments import InMemoryPaymentGateway
+from adapters.memory.shop.payments import InMemoryPaymentGateway
 from application.shared.actor import Actor
 from application.shop.dto import (
     CreateProductCommand,
@@ -23,16 +23,14 @@ from application.shop.dto import (
     PlaceOrderCommand,
     ProductView,
 )
-from application.shop.use_cases import (
-    CancelOrder,
-    CreateProduct,
-    ExpireOrders,
-    GetProduct,
-    ListOrders,
-    PlaceOrder,
-)
+from application.shop.use_cases.browsing import GetProduct
+from application.shop.use_cases.catalog import CreateProduct
+from application.shop.use_cases.lifecycle import CancelOrder, ExpireOrders
+from application.shop.use_cases.ordering import PlaceOrder
+from application.shop.use_cases.reading import ListOrders
 from domain.shared.roles import Role
-from domain.shop.errors import IdempotencyKeyInProgress, InsufficientStock, InvalidTransition
+from domain.shared.idempotency import IdempotencyKeyInProgress
+from domain.shop.errors import InsufficientStock, InvalidTransition
 from domain.shop.orders import OrderStatus
 from entrypoints.container import Container, close_resources
 from tests.contract.builders import USD, ShopUowFactory, add_users, new_user, shop_uows

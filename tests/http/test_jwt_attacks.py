@@ -12,7 +12,7 @@ import httpx
 import jwt
 import pytest
 
-from adapters.security.jwt_tokens import REQUIRED_CLAIMS
+from adapters.security.accounts.jwt_tokens import REQUIRED_CLAIMS
 from entrypoints.container import Container
 from tests.http.conftest import SECRET, assert_unauthorized, login, register
 from tests.support.clock import ManualClock

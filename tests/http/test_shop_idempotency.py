@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from dependency_injector import providers
 
-from application.shop.use_cases import PlaceOrder
+from application.shop.use_cases.ordering import PlaceOrder
 from entrypoints.container import Container
 from tests.http.conftest import SignUp, assert_problem
 from tests.http.shop_helpers import JSON, add_product, product

@@ -6,6 +6,7 @@ import asyncio
 import os
 import shutil
 import uuid
+from dataclasses import dataclass
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from adapters.sql.engine import create_engine
 from adapters.sql.migrate import upgrade
 from adapters.sql.tables import metadata
 from application.accounts.ports import AccountsUnitOfWork
+from application.shared.idempotency import IdempotentUnitOfWork
 from application.shop.ports import ShopUnitOfWork
 from application.todos.ports import TodosUnitOfWork
 from entrypoints.container import Container, build_container, close_resources
@@ -30,11 +32,25 @@ TABLES = [table.name for table in reversed(metadata.sorted_tables)]
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
-class UnitOfWork(AccountsUnitOfWork, TodosUnitOfWork, ShopUnitOfWork):
-    """What every test factory returns: every context's repositories."""
+@dataclass(frozen=True)
+class Uows:
+    """Each context's units of work on one fresh database, as the container pairs them:
+    `uows.todos()` is a new TodosUnitOfWork, and so on. A unit of work reaches its own
+    context's repositories only (seed users with `uows.accounts()` first)."""
 
+    accounts: Callable[[], AccountsUnitOfWork]
+    todos: Callable[[], TodosUnitOfWork]
+    shop: Callable[[], ShopUnitOfWork]
+    keys: Callable[[], IdempotentUnitOfWork]
 
-UowFactory = Callable[[], UnitOfWork]
+    @classmethod
+    def of(cls, container: Container) -> Uows:
+        return cls(
+            accounts=container.accounts.uow,
+            todos=container.todos.uow,
+            shop=container.shop.uow,
+            keys=container.idempotency_uow,
+        )
 
 
 def postgres_url() -> str:
@@ -118,15 +134,15 @@ def storage_container(storage: str, database_url: str | None = None) -> Containe
 
 
 @asynccontextmanager
-async def uow_factory_for(
+async def uows_for(
     storage: str, sqlite_template: Path, tmp_path: Path, postgres: str | None
-) -> AsyncIterator[UowFactory]:
-    """Yields a factory of units of work on one fresh database, from the container."""
+) -> AsyncIterator[Uows]:
+    """Yields every context's units of work on one fresh database, from the container."""
     url = postgres if storage == "postgres" else sqlite_copy(sqlite_template, tmp_path)
     container = storage_container(storage, url)
     if storage == "postgres":
         await truncate_postgres(container.engine())
     try:
-        yield container.uow
+        yield Uows.of(container)
     finally:
         await close_resources(container)

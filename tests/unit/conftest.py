@@ -11,24 +11,18 @@ from datetime import UTC, datetime
 
 import pytest
 
+from adapters.memory.accounts.throttle import InMemoryKnownClients, InMemoryLoginThrottle
 from adapters.memory.store import MemoryStore
-from adapters.memory.throttle import InMemoryKnownClients, InMemoryLoginThrottle
 from adapters.memory.uow import InMemoryUnitOfWork
-from adapters.security.common_passwords import FileCommonPasswords
+from adapters.security.accounts.common_passwords import FileCommonPasswords
 from application.accounts.dto import LoginCommand, RegisterCommand, TokenPair, UserView
 from application.accounts.policies import LoginLimits, SessionPolicy
 from application.accounts.ports import PasswordHasher, TokenService
-from application.accounts.use_cases import (
-    Authenticate,
-    ChangePassword,
-    GetCurrentUser,
-    GetUser,
-    ListUsers,
-    Login,
-    Logout,
-    RefreshTokens,
-    RegisterUser,
-)
+from application.accounts.use_cases.login import Login
+from application.accounts.use_cases.passwords import ChangePassword
+from application.accounts.use_cases.registration import RegisterUser
+from application.accounts.use_cases.sessions import Authenticate, Logout, RefreshTokens
+from application.accounts.use_cases.users import GetCurrentUser, GetUser, ListUsers
 from application.shared.actor import Actor
 from domain.shared.roles import Role
 from tests.support.clock import ManualClock

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.security.argon2_hasher import Argon2PasswordHasher
+from adapters.security.accounts.argon2_hasher import Argon2PasswordHasher
 from application.accounts.dto import LoginCommand
 from tests.unit.conftest import CLIENT, PASSWORD, Accounts
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from application.accounts.use_cases import CreateFirstAdmin
+from application.accounts.use_cases.registration import CreateFirstAdmin
 from domain.accounts.errors import UsernameTaken, WeakPassword
 from domain.shared.roles import Role
 from tests.unit.conftest import PASSWORD, Accounts

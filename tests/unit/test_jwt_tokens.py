@@ -12,7 +12,7 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from adapters.security.jwt_tokens import REQUIRED_CLAIMS, PyJwtTokenService
+from adapters.security.accounts.jwt_tokens import REQUIRED_CLAIMS, PyJwtTokenService
 from domain.accounts.errors import InvalidToken
 from domain.shared.roles import Role
 from tests.support.clock import ManualClock

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.memory import throttle as throttle_module
-from adapters.memory.throttle import InMemoryLoginThrottle
+from adapters.memory.accounts import throttle as throttle_module
+from adapters.memory.accounts.throttle import InMemoryLoginThrottle
 from tests.support.clock import ManualClock
 
 

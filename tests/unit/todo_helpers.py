@@ -15,14 +15,8 @@ from application.todos.dto import (
     TodoView,
     UpdateTodoCommand,
 )
-from application.todos.use_cases import (
-    ChangeTodo,
-    CreateTodo,
-    DeleteAllTodos,
-    DeleteTodo,
-    GetTodo,
-    ListTodos,
-)
+from application.todos.use_cases.editing import ChangeTodo, CreateTodo, DeleteAllTodos, DeleteTodo
+from application.todos.use_cases.reading import GetTodo, ListTodos
 from domain.shared.roles import Role
 from tests.support.clock import ManualClock
 

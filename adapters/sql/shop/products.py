@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sql.shop.conflicts import InsertIfAbsent, is_unique_violation
+from adapters.sql.conflicts import InsertIfAbsent, is_unique_violation
 from adapters.sql.tables import products
 from application.shop.ports import ProductQuery, ProductRepository, ProductSortField
 from domain.shop.catalog import Product

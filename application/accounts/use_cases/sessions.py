@@ -20,6 +20,9 @@ class Authenticate:
         self._clock = clock
 
     async def execute(self, access_token: str) -> Actor:
+        """`access_token` is "" when the request sent none."""
+        if not access_token:
+            raise InvalidToken("missing bearer token")
         claims = self._tokens.decode_access(access_token)
         async with self._uow.read() as uow:
             session = await uow.sessions.get(claims.session_id)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
+from application.shared.idempotency import Claim, IdempotencyKeys, Replay, fingerprint
 from application.shared.ids import check_id, new_id
 from application.shared.ports import Clock
 from application.shop.dto import OrderView, PlaceOrderCommand
 from application.shop.ports import ShopUnitOfWork
-from application.shop.use_cases.idempotency import Claim, IdempotencyKeys
 from domain.shared.errors import InvalidId
-from domain.shop.errors import InvalidOrderLine
-from domain.shop.idempotency import check_idempotency_key
+from domain.shop.errors import InvalidOrderLine, OrderNotFound
 from domain.shop.money import Currency
 from domain.shop.orders import Order
 from domain.shop.placing import LineRequest, check_line_count, check_line_requests, place_order
@@ -27,21 +25,19 @@ class PlaceOrder:
 
     async def execute(self, cmd: PlaceOrderCommand) -> OrderView:
         requests = _checked_lines(cmd.lines)  # before any storage
-        claim = None
-        if cmd.idempotency_key is not None:
-            key = check_idempotency_key(cmd.idempotency_key)
-            fingerprint = _fingerprint(cmd.fingerprint, requests)
-            claimed = await self._keys.claim(cmd.actor.user_id, key, fingerprint)
-            if isinstance(claimed, Order):
-                return OrderView.from_order(claimed, replayed=True)
-            claim = claimed
-        try:
-            order = await self._place(cmd.actor.user_id, requests, claim)
-        except Exception:
-            if claim is not None:
-                await self._keys.release(claim)
-            raise
-        return OrderView.from_order(order)
+        # The lines in the client's order: the same request, from whichever edge.
+        content = [[r.product_id, r.quantity] for r in requests]
+        user_id = cmd.actor.user_id
+
+        async def place(claim: Claim | None) -> Order:
+            return await self._place(user_id, requests, claim)
+
+        placed = await self._keys.once(
+            user_id, cmd.idempotency_key, fingerprint("shop.place_order", content), place
+        )
+        if isinstance(placed, Replay):
+            return OrderView.from_order(await self._placed(placed.result_id), replayed=True)
+        return OrderView.from_order(placed)
 
     async def _place(
         self, user_id: str, requests: Sequence[LineRequest], claim: Claim | None
@@ -61,6 +57,14 @@ class PlaceOrder:
             await uow.commit()
         return order
 
+    async def _placed(self, order_id: str) -> Order:
+        """The order a completed key placed, as it was placed."""
+        async with self._uow.read() as uow:
+            order = await uow.orders.get(order_id)
+        if order is None:  # orders are never deleted: storage lost it
+            raise OrderNotFound.with_id(order_id)
+        return order.as_placed()
+
 
 def _checked_lines(lines: Sequence[tuple[str, int]]) -> tuple[LineRequest, ...]:
     check_line_count(lines)
@@ -70,13 +74,3 @@ def _checked_lines(lines: Sequence[tuple[str, int]]) -> tuple[LineRequest, ...]:
         except InvalidId as error:
             raise InvalidOrderLine(f"line {index}: {error.detail}", index, None) from None
     return check_line_requests(lines)
-
-
-def _fingerprint(given: str | None, requests: Sequence[LineRequest]) -> str:
-    """A fixed-size digest of what identifies the request: the edge's own fingerprint of
-    the body if it sent one, else the lines in request order."""
-    if given is not None:
-        source = "body:" + given
-    else:
-        source = "lines:" + "\n".join(f"{r.product_id} {r.quantity}" for r in requests)
-    return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()

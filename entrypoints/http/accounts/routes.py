@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
 from application.accounts.dto import ChangePasswordCommand, LoginCommand, RegisterCommand
 from application.shared.paging import MAX_LIMIT, MAX_OFFSET
@@ -17,17 +17,19 @@ from entrypoints.http.accounts.schemas import (
     UserOut,
 )
 from entrypoints.http.accounts.use_cases import account_use_cases
-from entrypoints.http.deps import BEARER_AUTH, caller, client_address
+from entrypoints.http.deps import caller, client_address
 from entrypoints.http.paging import set_paging_headers
 from entrypoints.http.problems import responses
-from entrypoints.http.routing import ApiRoute
+from entrypoints.http.routing import protected_router, public_router
 from entrypoints.http.schemas import PathId
 from entrypoints.http.urls import base_url
 
-router = APIRouter(tags=["accounts"], route_class=ApiRoute)
+public = public_router(tags=["accounts"])  # register, log in, refresh
+protected = protected_router(tags=["accounts"])
+routers = (public, protected)
 
 
-@router.post(
+@public.post(
     "/register", status_code=status.HTTP_201_CREATED, responses=responses(400, 409, 413, 422)
 )
 async def register(body: RegisterBody, request: Request, response: Response) -> UserOut:
@@ -37,7 +39,7 @@ async def register(body: RegisterBody, request: Request, response: Response) -> 
     return UserOut.of(user)
 
 
-@router.post(
+@public.post(
     "/login",
     responses=responses(400, 401, 413, 415, 422, 429),
     openapi_extra={"requestBody": LOGIN_REQUEST_BODY},
@@ -48,35 +50,29 @@ async def login(request: Request) -> TokenOut:
     return TokenOut.of(await account_use_cases(request).login().execute(command))
 
 
-@router.post("/token/refresh", responses=responses(400, 401, 413, 422))
+@public.post("/token/refresh", responses=responses(400, 401, 413, 422))
 async def refresh(body: RefreshBody, request: Request) -> TokenOut:
     return TokenOut.of(
         await account_use_cases(request).refresh_tokens().execute(body.refresh_token)
     )
 
 
-@router.post(
-    "/logout",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses=responses(401),
-    openapi_extra=BEARER_AUTH,
-)
+@protected.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=responses(401))
 async def logout(request: Request) -> None:
     actor = caller(request)
     await account_use_cases(request).logout().execute(actor)
 
 
-@router.get("/users/me", responses=responses(401), openapi_extra=BEARER_AUTH)
+@protected.get("/users/me", responses=responses(401))
 async def me(request: Request) -> UserOut:
     actor = caller(request)
     return UserOut.of(await account_use_cases(request).get_current_user().execute(actor))
 
 
-@router.put(
+@protected.put(
     "/users/me/password",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=responses(400, 401, 403, 413, 415, 422, 429),
-    openapi_extra=BEARER_AUTH,
 )
 async def change_password(body: ChangePasswordBody, request: Request) -> None:
     actor = caller(request)
@@ -84,7 +80,7 @@ async def change_password(body: ChangePasswordBody, request: Request) -> None:
     await account_use_cases(request).change_password().execute(command)
 
 
-@router.get("/users", responses=responses(401, 403, 422), openapi_extra=BEARER_AUTH)
+@protected.get("/users", responses=responses(401, 403, 422))
 async def list_users(
     request: Request,
     response: Response,
@@ -97,7 +93,7 @@ async def list_users(
     return [UserOut.of(user) for user in page.items]
 
 
-@router.get("/users/{user_id}", responses=responses(401, 404, 422), openapi_extra=BEARER_AUTH)
+@protected.get("/users/{user_id}", responses=responses(401, 404, 422))
 async def get_user(
     # GetUser refuses ids no user can have (invalid_id, 422); the schema only states it.
     user_id: PathId,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 from pydantic.json_schema import SkipJsonSchema
 
 from application.shared.paging import MAX_LIMIT, MAX_OFFSET
@@ -17,17 +17,17 @@ from application.shop.dto import (
 )
 from application.shop.ports import ProductSortField
 from domain.shop.product_fields import SEARCH_PATTERN
-from entrypoints.http.deps import BEARER_AUTH, caller
+from entrypoints.http.deps import caller
 from entrypoints.http.paging import set_paging_headers
 from entrypoints.http.problems import responses
-from entrypoints.http.routing import OPTIONAL_BEARER_AUTH, ApiRoute, caller_if_any
+from entrypoints.http.routing import caller_if_any, optional_token_router, protected_router
 from entrypoints.http.schemas import PathId
 from entrypoints.http.shop.schemas import ProductCreate, ProductOut, ProductPatch, StockChange
 from entrypoints.http.shop.use_cases import shop_use_cases
 from entrypoints.http.urls import base_url
 
-public_router = APIRouter(tags=["shop"], route_class=ApiRoute)  # anyone reads
-admin_router = APIRouter(tags=["shop"], route_class=ApiRoute)  # administrators write
+public_router = optional_token_router(tags=["shop"])  # anyone reads
+admin_router = protected_router(tags=["shop"])  # administrators write
 
 Sort = Literal["created_at", "-created_at", "name", "-name", "price", "-price"]
 Search = Annotated[
@@ -44,7 +44,7 @@ def product_url(request: Request, product_id: str) -> str:
     return f"{base_url(request)}/products/{product_id}"
 
 
-@public_router.get("/products", responses=responses(401, 422), openapi_extra=OPTIONAL_BEARER_AUTH)
+@public_router.get("/products", responses=responses(401, 422))
 async def list_products(
     request: Request,
     response: Response,
@@ -62,19 +62,14 @@ async def list_products(
     return [ProductOut.of(view) for view in page.items]
 
 
-@public_router.get(
-    "/products/{product_id}", responses=responses(401, 404, 422), openapi_extra=OPTIONAL_BEARER_AUTH
-)
+@public_router.get("/products/{product_id}", responses=responses(401, 404, 422))
 async def get_product(product_id: PathId, request: Request) -> ProductOut:
     view = await shop_use_cases(request).get_product().execute(caller_if_any(request), product_id)
     return ProductOut.of(view)
 
 
 @admin_router.post(
-    "/products",
-    status_code=status.HTTP_201_CREATED,
-    responses=responses(401, 403, 409, 422),
-    openapi_extra=BEARER_AUTH,
+    "/products", status_code=status.HTTP_201_CREATED, responses=responses(401, 403, 409, 422)
 )
 async def create_product(body: ProductCreate, request: Request, response: Response) -> ProductOut:
     fields = body.model_dump()
@@ -84,15 +79,13 @@ async def create_product(body: ProductCreate, request: Request, response: Respon
     return ProductOut.of(view)
 
 
-@admin_router.patch("/products/{product_id}", responses=WRITE_ERRORS, openapi_extra=BEARER_AUTH)
+@admin_router.patch("/products/{product_id}", responses=WRITE_ERRORS)
 async def change_product(product_id: PathId, body: ProductPatch, request: Request) -> ProductOut:
     command = ChangeProductCommand(caller(request), product_id, **body.given())
     return ProductOut.of(await shop_use_cases(request).change_product().execute(command))
 
 
-@admin_router.post(
-    "/products/{product_id}/stock", responses=WRITE_ERRORS, openapi_extra=BEARER_AUTH
-)
+@admin_router.post("/products/{product_id}/stock", responses=WRITE_ERRORS)
 async def adjust_stock(product_id: PathId, body: StockChange, request: Request) -> ProductOut:
     """Add `delta` units (or take them, below 0) to what is there now: two restocks
     at once both count."""
@@ -104,7 +97,6 @@ async def adjust_stock(product_id: PathId, body: StockChange, request: Request) 
     "/products/{product_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=responses(401, 403, 404, 422),
-    openapi_extra=BEARER_AUTH,
 )
 async def deactivate_product(product_id: PathId, request: Request) -> None:
     """Deleting is deactivating: placed orders keep their snapshot, new ones refuse it."""

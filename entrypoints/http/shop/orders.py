@@ -3,28 +3,26 @@ them through paid, shipped and delivered. Another user's order is a 404, as with
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import Header, Query, Request, Response, status
 from pydantic.json_schema import SkipJsonSchema
 
 from application.shared.ids import ID_PATTERN
 from application.shared.paging import MAX_LIMIT, MAX_OFFSET
 from application.shop.dto import ListOrdersQuery, PlaceOrderCommand
-from domain.shop.idempotency import IDEMPOTENCY_KEY_PATTERN
+from domain.shared.idempotency import IDEMPOTENCY_KEY_PATTERN
 from domain.shop.orders import OrderStatus
-from entrypoints.http.deps import BEARER_AUTH, caller
+from entrypoints.http.deps import caller
 from entrypoints.http.paging import set_paging_headers
 from entrypoints.http.problems import responses
-from entrypoints.http.routing import ApiRoute
+from entrypoints.http.routing import protected_router
 from entrypoints.http.schemas import PathId
 from entrypoints.http.shop.order_schemas import OrderCreate, OrderOut
 from entrypoints.http.shop.use_cases import shop_use_cases
 from entrypoints.http.urls import base_url
 
-router = APIRouter(tags=["shop"], route_class=ApiRoute)
+router = protected_router(tags=["shop"])
 
 UserId = Annotated[str | SkipJsonSchema[None], Query(json_schema_extra={"pattern": ID_PATTERN})]
 # IETF httpapi Idempotency-Key draft. The value is an opaque key (as sent, quotes and all);
@@ -59,18 +57,8 @@ def order_url(request: Request, order_id: str) -> str:
     return f"{base_url(request)}/orders/{order_id}"
 
 
-def fingerprint(body: OrderCreate) -> str:
-    """The parsed body in canonical JSON, hashed: the same request however it was spelled
-    (key order, spaces, 2 or 2.0). ASCII escapes, so any text can be hashed."""
-    canonical = json.dumps(body.model_dump(), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
-
-
 @router.post(
-    "/orders",
-    status_code=status.HTTP_201_CREATED,
-    responses=PLACED | responses(401, 409, 422),
-    openapi_extra=BEARER_AUTH,
+    "/orders", status_code=status.HTTP_201_CREATED, responses=PLACED | responses(401, 409, 422)
 )
 async def place_order(
     body: OrderCreate,
@@ -80,8 +68,7 @@ async def place_order(
 ) -> OrderOut:
     """All lines or none: stock is reserved for every line, or a 409 lists each short one."""
     lines = tuple((line.product_id, line.quantity) for line in body.lines)
-    key_print = fingerprint(body) if idempotency_key is not None else None
-    command = PlaceOrderCommand(caller(request), lines, idempotency_key, key_print)
+    command = PlaceOrderCommand(caller(request), lines, idempotency_key)
     view = await shop_use_cases(request).place_order().execute(command)
     response.headers["Location"] = order_url(request, view.id)
     if view.replayed:
@@ -89,7 +76,7 @@ async def place_order(
     return OrderOut.of(view)
 
 
-@router.get("/orders", responses=responses(401, 403, 422), openapi_extra=BEARER_AUTH)
+@router.get("/orders", responses=responses(401, 403, 422))
 async def list_orders(
     request: Request,
     response: Response,
@@ -106,36 +93,34 @@ async def list_orders(
     return [OrderOut.of(view) for view in page.items]
 
 
-@router.get("/orders/{order_id}", responses=responses(401, 404, 422), openapi_extra=BEARER_AUTH)
+@router.get("/orders/{order_id}", responses=responses(401, 404, 422))
 async def get_order(order_id: PathId, request: Request) -> OrderOut:
     view = await shop_use_cases(request).get_order().execute(caller(request), order_id)
     return OrderOut.of(view)
 
 
-@router.post("/orders/{order_id}/pay", responses=MOVE_ERRORS, openapi_extra=BEARER_AUTH)
+@router.post("/orders/{order_id}/pay", responses=MOVE_ERRORS)
 async def pay_order(order_id: PathId, request: Request) -> OrderOut:
     """Administrators: the payment (a stand-in provider) is taken; pending_payment only."""
     view = await shop_use_cases(request).pay_order().execute(caller(request), order_id)
     return OrderOut.of(view)
 
 
-@router.post("/orders/{order_id}/ship", responses=MOVE_ERRORS, openapi_extra=BEARER_AUTH)
+@router.post("/orders/{order_id}/ship", responses=MOVE_ERRORS)
 async def ship_order(order_id: PathId, request: Request) -> OrderOut:
     """Administrators: a paid order leaves the warehouse."""
     view = await shop_use_cases(request).ship_order().execute(caller(request), order_id)
     return OrderOut.of(view)
 
 
-@router.post("/orders/{order_id}/deliver", responses=MOVE_ERRORS, openapi_extra=BEARER_AUTH)
+@router.post("/orders/{order_id}/deliver", responses=MOVE_ERRORS)
 async def deliver_order(order_id: PathId, request: Request) -> OrderOut:
     """Administrators: a shipped order arrived."""
     view = await shop_use_cases(request).deliver_order().execute(caller(request), order_id)
     return OrderOut.of(view)
 
 
-@router.post(
-    "/orders/{order_id}/cancel", responses=responses(401, 404, 409, 422), openapi_extra=BEARER_AUTH
-)
+@router.post("/orders/{order_id}/cancel", responses=responses(401, 404, 409, 422))
 async def cancel_order(order_id: PathId, request: Request) -> OrderOut:
     """The buyer or an administrator, while pending payment or paid (a paid one is
     refunded); the stock comes back once."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
 from application.shared.paging import MAX_LIMIT, MAX_OFFSET
 from application.todos.dto import (
@@ -14,16 +14,16 @@ from application.todos.dto import (
     UpdateTodoCommand,
 )
 from application.todos.ports import TodoSortField
-from entrypoints.http.deps import BEARER_AUTH, caller
+from entrypoints.http.deps import caller
 from entrypoints.http.paging import set_paging_headers
 from entrypoints.http.problems import responses
-from entrypoints.http.routing import ApiRoute
+from entrypoints.http.routing import protected_router
 from entrypoints.http.schemas import PathId
 from entrypoints.http.todos.schemas import TodoCreate, TodoOut, TodoPatch, TodoReplace
 from entrypoints.http.todos.use_cases import todo_use_cases
 from entrypoints.http.urls import base_url
 
-router = APIRouter(prefix="/todos", tags=["todos"], route_class=ApiRoute)
+router = protected_router(prefix="/todos", tags=["todos"])
 
 Sort = Literal["created_at", "-created_at", "order", "-order", "task", "-task"]
 BODY_ERRORS = responses(400, 401, 404, 413, 422)
@@ -33,12 +33,7 @@ def collection_url(request: Request) -> str:
     return f"{base_url(request)}/todos/"
 
 
-@router.post(
-    "/",
-    status_code=status.HTTP_201_CREATED,
-    responses=responses(400, 401, 413, 422),
-    openapi_extra=BEARER_AUTH,
-)
+@router.post("/", status_code=status.HTTP_201_CREATED, responses=responses(400, 401, 413, 422))
 async def create_todo(body: TodoCreate, request: Request, response: Response) -> TodoOut:
     actor = caller(request)
     command = CreateTodoCommand(actor, body.task, body.completed, body.order)
@@ -49,7 +44,7 @@ async def create_todo(body: TodoCreate, request: Request, response: Response) ->
     return todo
 
 
-@router.get("/", responses=responses(401, 422), openapi_extra=BEARER_AUTH)
+@router.get("/", responses=responses(401, 422))
 async def list_todos(
     request: Request,
     response: Response,
@@ -67,26 +62,21 @@ async def list_todos(
     return [TodoOut.of(view, base) for view in page.items]
 
 
-@router.delete(
-    "/",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses=responses(401, 422),
-    openapi_extra=BEARER_AUTH,
-)
+@router.delete("/", status_code=status.HTTP_204_NO_CONTENT, responses=responses(401, 422))
 async def delete_all_todos(request: Request, completed: bool | None = None) -> None:
     """Delete the caller's todos: all of them, or only the completed (or open) ones."""
     actor = caller(request)
     await todo_use_cases(request).delete_all_todos().execute(actor, completed)
 
 
-@router.get("/{todo_id}", responses=responses(401, 404, 422), openapi_extra=BEARER_AUTH)
+@router.get("/{todo_id}", responses=responses(401, 404, 422))
 async def get_todo(todo_id: PathId, request: Request) -> TodoOut:
     actor = caller(request)
     view = await todo_use_cases(request).get_todo().execute(actor, todo_id)
     return TodoOut.of(view, collection_url(request))
 
 
-@router.put("/{todo_id}", responses=BODY_ERRORS, openapi_extra=BEARER_AUTH)
+@router.put("/{todo_id}", responses=BODY_ERRORS)
 async def replace_todo(todo_id: PathId, body: TodoReplace, request: Request) -> TodoOut:
     actor = caller(request)
     command = ReplaceTodoCommand(actor, todo_id, body.task, body.completed, body.order)
@@ -94,7 +84,7 @@ async def replace_todo(todo_id: PathId, body: TodoReplace, request: Request) -> 
     return TodoOut.of(view, collection_url(request))
 
 
-@router.patch("/{todo_id}", responses=BODY_ERRORS, openapi_extra=BEARER_AUTH)
+@router.patch("/{todo_id}", responses=BODY_ERRORS)
 async def update_todo(todo_id: PathId, body: TodoPatch, request: Request) -> TodoOut:
     actor = caller(request)
     command = UpdateTodoCommand(actor, todo_id, **body.given())
@@ -103,11 +93,11 @@ async def update_todo(todo_id: PathId, body: TodoPatch, request: Request) -> Tod
 
 
 @router.delete(
-    "/{todo_id}",
-    status_code=status.HTTP_204_NO_CONTENT,
-    responses=responses(401, 404, 422),
-    openapi_extra=BEARER_AUTH,
+    "/{todo_id}", status_code=status.HTTP_204_NO_CONTENT, responses=responses(401, 404, 422)
 )
 async def delete_todo(todo_id: PathId, request: Request) -> None:
     actor = caller(request)
     await todo_use_cases(request).delete_todo().execute(actor, todo_id)
+
+
+routers = (router,)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.memory.payments import InMemoryPaymentGateway
+from adapters.memory.shop.payments import InMemoryPaymentGateway
 from adapters.memory.store import MemoryStore
 from tests.support.clock import ManualClock
 from tests.unit.shop.shop_helpers import Shop, ShopMemoryUnitOfWork

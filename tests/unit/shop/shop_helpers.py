@@ -8,8 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from application.shared.idempotency import ForgetIdempotencyKeys
+
 from adapters.memory import shop as memory_shop
-from adapters.memory.payments import InMemoryPaymentGateway
+from adapters.memory.shop.payments import InMemoryPaymentGateway
 from adapters.memory.store import MemoryStore
 from adapters.memory.uow import InMemoryUnitOfWork
 from application.shared.actor import Actor
@@ -25,23 +27,22 @@ from application.shop.dto import (
     ProductView,
 )
 from application.shop.ports import ShopUnitOfWork
-from application.shop.use_cases import (
+from application.shop.use_cases.browsing import GetProduct, ListProducts
+from application.shop.use_cases.catalog import (
     AdjustStock,
-    CancelOrder,
     ChangeProduct,
     CreateProduct,
     DeactivateProduct,
+)
+from application.shop.use_cases.lifecycle import (
+    CancelOrder,
     DeliverOrder,
     ExpireOrders,
-    ForgetIdempotencyKeys,
-    GetOrder,
-    GetProduct,
-    ListOrders,
-    ListProducts,
     PayOrder,
-    PlaceOrder,
     ShipOrder,
 )
+from application.shop.use_cases.ordering import PlaceOrder
+from application.shop.use_cases.reading import GetOrder, ListOrders
 from domain.shared.roles import Role
 from domain.shop.catalog import Product
 from domain.shop.money import Currency

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from application.shop.dto import OrderView, PlaceOrderCommand
-from application.shop.use_cases import PlaceOrder
+from application.shop.use_cases.ordering import PlaceOrder
 from domain.shop.errors import (
     IdempotencyKeyInProgress,
     IdempotencyKeyReused,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from domain.shared.idempotency import IdempotencyRecord
 
 from adapters.memory.store import MemoryStore
 from application.shared.ports import ReadOnlyTransaction
 from application.shop.ports import DuplicateIdempotencyKey
 from domain.shop.catalog import Product
 from domain.shop.errors import SkuTaken
-from domain.shop.idempotency import IdempotencyRecord
 from domain.shop.money import Currency, Money
 from domain.shop.orders import Order, OrderLine
 from tests.unit.shop.shop_helpers import ShopMemoryUnitOfWork

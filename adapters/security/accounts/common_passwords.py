@@ -11,7 +11,7 @@ class FileCommonPasswords(CommonPasswords):
     def __init__(self, text: str | None = None) -> None:
         if text is None:
             text = (
-                resources.files("adapters.security")
+                resources.files("adapters.security.accounts")
                 .joinpath("data/common-passwords.txt")
                 .read_text(encoding="utf-8")
             )

@@ -1,5 +1,5 @@
-"""Idempotency keys for placing orders (IETF httpapi Idempotency-Key draft): a retried
-request with the same key gets the first answer instead of a second order."""
+"""Idempotency keys (IETF httpapi Idempotency-Key draft), for any context's create command:
+a retried request with the same key gets the first answer instead of a second result."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from domain.shop.errors import InvalidIdempotencyKey
+from domain.shared.errors import Conflict, InvalidInput
 
 # Visible ASCII, no spaces: UUIDs and random tokens fit, header injection does not.
 IDEMPOTENCY_KEY_MAX = 255
@@ -18,6 +18,22 @@ KEY_RETENTION = timedelta(hours=24)
 # A claim not completed within this long belongs to a request that crashed or hung: a
 # retry may take it over, so one lost request does not block its key for a day.
 CLAIM_TIMEOUT = timedelta(seconds=60)
+
+
+class InvalidIdempotencyKey(InvalidInput):
+    code = "invalid_idempotency_key"
+
+
+class IdempotencyKeyReused(InvalidInput):
+    """The key was first used with another request (IETF draft: 422)."""
+
+    code = "idempotency_key_reused"
+
+
+class IdempotencyKeyInProgress(Conflict):
+    """The first request with this key has not finished yet (IETF draft: 409)."""
+
+    code = "idempotency_key_in_progress"
 
 
 def check_idempotency_key(key: str) -> str:
@@ -31,20 +47,21 @@ def check_idempotency_key(key: str) -> str:
 
 @dataclass(frozen=True)
 class IdempotencyRecord:
-    """One user's key: claimed (order_id None) while its request runs, then completed with
-    the order it placed. `claim_token` tells this claim from a later takeover, so a slow
-    request that lost its claim can neither complete nor release the new one."""
+    """One user's key: claimed (result_id None) while its request runs, then completed with
+    the id of what it made (an order, an appointment...). `claim_token` tells this claim
+    from a later takeover, so a slow request that lost its claim can neither complete nor
+    release the new one."""
 
     user_id: str
     key: str
     fingerprint: str
     claim_token: str
     created_at: datetime
-    order_id: str | None = None
+    result_id: str | None = None
 
     @property
     def completed(self) -> bool:
-        return self.order_id is not None
+        return self.result_id is not None
 
     def is_expired(self, now: datetime) -> bool:
         """Kept for 24 h, then forgotten (the purge deletes exactly these)."""
@@ -53,5 +70,5 @@ class IdempotencyRecord:
     def is_stale(self, now: datetime) -> bool:
         return not self.completed and now >= self.created_at + CLAIM_TIMEOUT
 
-    def complete(self, order_id: str) -> IdempotencyRecord:
-        return replace(self, order_id=order_id)
+    def complete(self, result_id: str) -> IdempotencyRecord:
+        return replace(self, result_id=result_id)

@@ -1,5 +1,6 @@
 """The shop's repositories on the in-memory store. The store's lock already serialises
-transactions, so "for update" needs no lock of its own here."""
+transactions; "for update" marks the rows the transaction holds, and only those may be
+saved (adapters/memory/store.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ from typing import Any
 
 from adapters.memory.store import Journal, MemoryStore, clone, put, restore
 from application.shop.ports import (
-    DuplicateIdempotencyKey,
-    IdempotencyRepository,
     OrderQuery,
     OrderRepository,
     ProductQuery,
@@ -19,14 +18,14 @@ from application.shop.ports import (
 )
 from domain.shop.catalog import Product
 from domain.shop.errors import SkuTaken
-from domain.shop.idempotency import IdempotencyRecord
 from domain.shop.orders import Order
 
 
 class InMemoryProductRepository(ProductRepository):
     def __init__(self, store: MemoryStore, journal: Journal) -> None:
-        self._products: dict[str, Product] = store.table("products")
-        self._ids_by_sku: dict[str, str] = store.table("product_ids_by_sku")
+        tables = store.of("shop")
+        self._products: dict[str, Product] = tables.table("products")
+        self._ids_by_sku: dict[str, str] = tables.table("product_ids_by_sku")
         self._journal = journal
 
     async def add(self, product: Product) -> None:
@@ -35,6 +34,7 @@ class InMemoryProductRepository(ProductRepository):
             raise SkuTaken.for_sku(product.sku)
         put(self._journal, self._ids_by_sku, product.sku, product.id)
         put(self._journal, self._products, product.id, clone(product))
+        self._journal.hold(self._products, product.id)
 
     async def get(self, product_id: str) -> Product | None:
         product = self._products.get(product_id)
@@ -42,11 +42,14 @@ class InMemoryProductRepository(ProductRepository):
 
     async def get_many_for_update(self, product_ids: Collection[str]) -> Sequence[Product]:
         self._journal.check_writable()  # a lock is a write's first step
-        wanted = sorted(set(product_ids))
-        return [clone(self._products[i]) for i in wanted if i in self._products]
+        wanted = [i for i in sorted(set(product_ids)) if i in self._products]
+        for product_id in wanted:
+            self._journal.hold(self._products, product_id)
+        return [clone(self._products[i]) for i in wanted]
 
     async def save(self, product: Product) -> None:
         self._journal.check_writable()
+        self._journal.check_held(self._products, product.id)
         stored = self._products.get(product.id)
         if stored is None:
             return
@@ -82,23 +85,25 @@ _PRODUCT_SORT_KEYS: dict[ProductSortField, Callable[[Product], Any]] = {
 
 class InMemoryOrderRepository(OrderRepository):
     def __init__(self, store: MemoryStore, journal: Journal) -> None:
-        self._orders: dict[str, Order] = store.table("orders")
+        self._orders: dict[str, Order] = store.of("shop").table("orders")
         self._journal = journal
 
     async def add(self, order: Order) -> None:
         self._journal.check_writable()
         put(self._journal, self._orders, order.id, clone(order))
+        self._journal.hold(self._orders, order.id)
 
     async def get(self, order_id: str) -> Order | None:
         order = self._orders.get(order_id)
         return clone(order) if order else None
 
     async def get_for_update(self, order_id: str) -> Order | None:
-        self._journal.check_writable()  # a lock is a write's first step
+        self._journal.hold(self._orders, order_id)
         return await self.get(order_id)
 
     async def save(self, order: Order) -> None:
         self._journal.check_writable()
+        self._journal.check_held(self._orders, order.id)
         if order.id in self._orders:
             put(self._journal, self._orders, order.id, clone(order))
 
@@ -116,55 +121,3 @@ class InMemoryOrderRepository(OrderRepository):
         due = [o for o in self._orders.values() if o.is_overdue(created_before)]
         due.sort(key=lambda o: (o.created_at, o.id))
         return [o.id for o in due[:limit]]
-
-
-class InMemoryIdempotencyRepository(IdempotencyRepository):
-    """Records are frozen, so they are stored as they are (no clone needed)."""
-
-    def __init__(self, store: MemoryStore, journal: Journal) -> None:
-        self._by_user: dict[str, dict[str, IdempotencyRecord]]
-        self._by_user = store.table("idempotency_keys_by_user")
-        self._journal = journal
-
-    async def get_for_update(self, user_id: str, key: str) -> IdempotencyRecord | None:
-        self._journal.check_writable()  # a lock is a write's first step
-        return self._by_user.get(user_id, {}).get(key)
-
-    async def add(self, record: IdempotencyRecord) -> None:
-        self._journal.check_writable()
-        if record.key in self._by_user.get(record.user_id, {}):
-            raise DuplicateIdempotencyKey(record.key)
-        self._put(record)
-
-    async def save(self, record: IdempotencyRecord) -> None:
-        self._journal.check_writable()
-        if record.key in self._by_user.get(record.user_id, {}):
-            self._put(record)
-
-    async def delete(self, user_id: str, key: str) -> None:
-        self._journal.check_writable()
-        owned = self._by_user.get(user_id, {})
-        if key in owned:
-            self._journal.record(restore(owned, key))
-            del owned[key]
-
-    async def delete_created_before(self, cutoff: datetime, limit: int) -> int:
-        self._journal.check_writable()
-        everyone = (r for owned in self._by_user.values() for r in owned.values())
-        doomed = [r for r in everyone if r.created_at < cutoff][:limit]
-        for record in doomed:
-            await self.delete(record.user_id, record.key)
-        return len(doomed)
-
-    def _put(self, record: IdempotencyRecord) -> None:
-        owned = self._by_user.setdefault(record.user_id, {})
-        put(self._journal, owned, record.key, record)
-
-
-# The shop's repositories by the attribute ShopUnitOfWork names, to merge into
-# adapters/memory/uow.py's REPOSITORIES.
-REPOSITORIES = {
-    "products": InMemoryProductRepository,
-    "orders": InMemoryOrderRepository,
-    "idempotency": InMemoryIdempotencyRepository,
-}

@@ -1,4 +1,5 @@
-"""Idempotency keys: one row per (user, key); column names are IdempotencyRecord's fields."""
+"""Idempotency keys of every context: one row per (user, key); column names are
+IdempotencyRecord's fields."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sql.shop.conflicts import InsertIfAbsent
+from adapters.sql.conflicts import InsertIfAbsent
 from adapters.sql.tables import idempotency_keys as keys
-from application.shop.ports import DuplicateIdempotencyKey, IdempotencyRepository
-from domain.shop.idempotency import IdempotencyRecord
+from adapters.sql.uow import SqlUnitOfWork
+from application.shared.idempotency import (
+    DuplicateIdempotencyKey,
+    IdempotencyRepository,
+    IdempotentUnitOfWork,
+)
+from domain.shared.idempotency import IdempotencyRecord
 
 _WHERE_KEY = (keys.c.user_id == bindparam("owner"), keys.c.key == bindparam("the_key"))
 # Built once: building a statement costs more than running it on SQLite.
@@ -45,7 +51,7 @@ class SqlIdempotencyRepository(IdempotencyRepository):
             "fingerprint": record.fingerprint,
             "claim_token": record.claim_token,
             "created_at": record.created_at,
-            "order_id": record.order_id,
+            "result_id": record.result_id,
         }
         await self._db.execute(_SAVE, changes | _where_key(record.user_id, record.key))
 
@@ -59,5 +65,18 @@ class SqlIdempotencyRepository(IdempotencyRepository):
             .order_by(keys.c.created_at)
             .limit(limit)
         )
-        doomed = delete(keys).where(tuple_(keys.c.user_id, keys.c.key).in_(oldest))
+        # The age is tested again in the DELETE itself: under READ COMMITTED, a row that
+        # waited on a concurrent takeover is re-checked against the DELETE's own
+        # conditions on its new version, not against the subquery's, so without this a
+        # claim renewed a moment ago would be deleted.
+        doomed = delete(keys).where(
+            tuple_(keys.c.user_id, keys.c.key).in_(oldest), keys.c.created_at < cutoff
+        )
         return (await self._db.execute(doomed)).rowcount
+
+
+class SqlIdempotencyUnitOfWork(SqlUnitOfWork, IdempotentUnitOfWork):
+    """The keys alone, for the shared job that forgets old ones."""
+
+    def _bind(self, connection: Any) -> None:
+        self.idempotency = SqlIdempotencyRepository(connection)

@@ -12,8 +12,8 @@ from domain.shared.roles import Role
 
 class InMemoryUserRepository(UserRepository):
     def __init__(self, store: MemoryStore, journal: Journal) -> None:
-        self._users: dict[str, User] = store.table("users")
-        self._ids_by_name: dict[str, str] = store.table("user_ids_by_name")
+        self._users: dict[str, User] = store.of("accounts").table("users")
+        self._ids_by_name: dict[str, str] = store.of("accounts").table("user_ids_by_name")
         self._journal = journal
 
     async def add(self, user: User) -> None:
@@ -52,8 +52,8 @@ class InMemoryUserRepository(UserRepository):
 
 class InMemorySessionRepository(SessionRepository):
     def __init__(self, store: MemoryStore, journal: Journal) -> None:
-        self._sessions: dict[str, LoginSession] = store.table("sessions")
-        self._tokens: dict[str, RefreshToken] = store.table("refresh_tokens")
+        self._sessions: dict[str, LoginSession] = store.of("accounts").table("sessions")
+        self._tokens: dict[str, RefreshToken] = store.of("accounts").table("refresh_tokens")
         self._journal = journal
 
     async def add(self, session: LoginSession) -> None:

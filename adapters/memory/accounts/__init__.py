@@ -1,0 +1,1 @@
+"""Accounts' in-memory adapters: repositories, unit of work, login throttle."""

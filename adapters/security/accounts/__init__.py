@@ -1,0 +1,1 @@
+"""Accounts' security adapters: argon2 password hashing, JWT tokens, common passwords."""
