@@ -7,7 +7,13 @@ import re
 from decimal import Decimal
 
 from domain.shared.errors import InvalidInput
-from domain.shared.text import check_text
+from domain.shared.text import (
+    CONTROL,
+    CONTROL_BUT_LINE_BREAKS,
+    check_text,
+    trimmed,
+    trimmed_pattern,
+)
 from domain.shop.errors import (
     InvalidDescription,
     InvalidPrice,
@@ -31,25 +37,12 @@ STOCK_MAX = 1_000_000_000
 # Bounded so that 50 lines of 1,000 units still fit storage's 64-bit minor units.
 PRICE_MAX_MINOR_UNITS = 10**12 - 1
 
-# A name is trimmed like a todo's task (ECMAScript's \s minus control characters, listed
-# one by one so Python and the published pattern agree), and holds no control characters.
-_SPACES = r" \t\n\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-NAME_TRIMMED = " \t\n\r\u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
-    map(chr, range(0x2000, 0x200B))
-)
-_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_EDGE, _FIRST_LAST = rf"[{_SPACES}]", rf"[^{_SPACES}\x00-\x1f\x7f]"
-NAME_PATTERN = (
-    rf"^{_EDGE}*{_FIRST_LAST}(?:[^\x00-\x1f\x7f]{{0,{NAME_MAX - 2}}}{_FIRST_LAST})?{_EDGE}*$"
-)
-# A name search: blank means none; else what a name may be (trimmed alike, so that a
-# search for a name as typed finds it), published as one pattern.
-SEARCH_PATTERN = (
-    rf"^{_EDGE}*(?:{_FIRST_LAST}(?:[^\x00-\x1f\x7f]{{0,{NAME_MAX - 2}}}{_FIRST_LAST})?)?{_EDGE}*$"
-)
+# A name is trimmed by the shared kernel's text rule and holds no control characters; a
+# name search is blank (none) or what a name may be, so a name as typed finds it.
+NAME_PATTERN = trimmed_pattern(NAME_MAX, line_breaks=False)
+SEARCH_PATTERN = trimmed_pattern(NAME_MAX, line_breaks=False, blank=True)
 # A description is kept as written (line breaks and tabs allowed), without other controls.
 DESCRIPTION_PATTERN = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]{{0,{DESCRIPTION_MAX}}}$"
-_DESCRIPTION_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_sku(sku: str) -> str:
@@ -59,10 +52,10 @@ def clean_sku(sku: str) -> str:
 
 
 def clean_name(name: str) -> str:
-    cleaned = check_text(name, "name").strip(NAME_TRIMMED)
+    cleaned = trimmed(name, "name")
     if not cleaned or len(cleaned) > NAME_MAX:
         raise InvalidProductName(f"name must be 1-{NAME_MAX} characters after trimming")
-    if _NAME_CONTROL.search(cleaned):
+    if CONTROL.search(cleaned):
         raise InvalidProductName("name must not contain control characters")
     return cleaned
 
@@ -70,10 +63,10 @@ def clean_name(name: str) -> str:
 def clean_search(q: str | None) -> str | None:
     if q is None:
         return None
-    q = check_text(q, "q").strip(NAME_TRIMMED)
+    q = trimmed(q, "q")
     if not q:
         return None
-    if len(q) > NAME_MAX or _NAME_CONTROL.search(q):
+    if len(q) > NAME_MAX or CONTROL.search(q):
         raise InvalidSearch(f"q must be at most {NAME_MAX} characters, without control ones")
     return q
 
@@ -81,7 +74,7 @@ def clean_search(q: str | None) -> str | None:
 def check_description(description: str) -> str:
     if len(check_text(description, "description")) > DESCRIPTION_MAX:
         raise InvalidDescription(f"description must be at most {DESCRIPTION_MAX} characters")
-    if _DESCRIPTION_CONTROL.search(description):
+    if CONTROL_BUT_LINE_BREAKS.search(description):
         raise InvalidDescription("description must not contain control characters")
     return description
 

@@ -1,40 +1,26 @@
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.shared.text import check_text
+from domain.shared.text import CONTROL_BUT_LINE_BREAKS, trimmed, trimmed_pattern
 from domain.shared.unset import UNSET, Unset
 from domain.todos.errors import InvalidOrder, InvalidTask
 
 TASK_MAX = 500
 # A todo's position is stored as a 32-bit SQL INTEGER: anything wider can never be saved.
 ORDER_MIN, ORDER_MAX = -(2**31), 2**31 - 1
-# Trimmed: ECMAScript's whitespace (\s) without the control characters, listed one by one
-# so that Python, ECMAScript and Rust read the rule alike (Python's own str.strip() trims
-# some characters ECMAScript's \s does not, and the other way round).
-_SPACES = r" \t\n\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-TASK_TRIMMED = " \t\n\r\u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(
-    map(chr, range(0x2000, 0x200B))
-)
-# Control characters other than tab and line breaks are never text a person typed (and
-# PostgreSQL refuses NUL outright).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# The whole rule as one pattern, published in the OpenAPI document; a unit test holds it
-# equal to clean_task.
-_EDGE, _FIRST_LAST = rf"[{_SPACES}]", rf"[^{_SPACES}\x00-\x1f\x7f]"
-_INNER = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-TASK_PATTERN = rf"^{_EDGE}*{_FIRST_LAST}(?:{_INNER}{{0,{TASK_MAX - 2}}}{_FIRST_LAST})?{_EDGE}*$"
+# Trimmed, 1-500 characters, tabs and line breaks kept (the shared kernel's text rule).
+TASK_PATTERN = trimmed_pattern(TASK_MAX, line_breaks=True)
 
 
 def clean_task(task: str) -> str:
-    cleaned = check_text(task, "task").strip(TASK_TRIMMED)
+    cleaned = trimmed(task, "task")
     if not cleaned:
         raise InvalidTask("task must not be blank")
     if len(cleaned) > TASK_MAX:
         raise InvalidTask(f"task must be at most {TASK_MAX} characters")
-    if _CONTROL.search(cleaned):
+    if CONTROL_BUT_LINE_BREAKS.search(cleaned):
         raise InvalidTask("task must not contain control characters")
     return cleaned
 
