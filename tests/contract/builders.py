@@ -1,25 +1,22 @@
 """Builders shared by the contract suites: entities made straight from the domain model.
 
-Every test takes `uow_factory` (tests/conftest.py), so it runs on memory, SQLite and
-PostgreSQL alike. Times carry microseconds so a lossy round trip would show.
+Every test takes `uows` (tests/conftest.py: each context's units of work), so it runs on
+memory, SQLite and PostgreSQL alike. Times carry microseconds so a lossy round trip would show.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from domain.shared.idempotency import IdempotencyRecord
-
-from application.shop.ports import ShopUnitOfWork
 from domain.accounts.model import LoginSession, RefreshToken, User, Username
+from domain.shared.idempotency import IdempotencyRecord
 from domain.shared.roles import Role
 from domain.shop.catalog import Product
 from domain.shop.money import Currency, Money
 from domain.shop.orders import Order, OrderLine
 from domain.todos.model import Todo
-from tests.support.storage import UowFactory
+from tests.support.storage import Uows
 
 T0 = datetime(2026, 3, 4, 5, 6, 7, 123456, tzinfo=UTC)
 
@@ -64,16 +61,16 @@ def new_todo(
     return Todo.create(todo_id, owner_id, task, completed, order, created_at)
 
 
-async def add_users(uow_factory: UowFactory, *users: User) -> None:
-    """Commit users first: sessions and todos reference them by foreign key."""
-    async with uow_factory().write() as uow:
+async def add_users(uows: Uows, *users: User) -> None:
+    """Commit users first: sessions, todos and orders reference them by foreign key."""
+    async with uows.accounts().write() as uow:
         for user in users:
             await uow.users.add(user)
         await uow.commit()
 
 
-async def add_todos(uow_factory: UowFactory, *todos: Todo) -> None:
-    async with uow_factory().write() as uow:
+async def add_todos(uows: Uows, *todos: Todo) -> None:
+    async with uows.todos().write() as uow:
         for todo in todos:
             await uow.todos.add(todo)
         await uow.commit()
@@ -90,19 +87,6 @@ def assert_utc(value: datetime | None, expected: datetime | None) -> None:
 # --- shop ---------------------------------------------------------------------------------
 
 USD = Currency.of("USD")
-ShopUowFactory = Callable[[], ShopUnitOfWork]
-
-
-def shop_uows(uow_factory: UowFactory) -> ShopUowFactory:
-    """The container's units of work seen through the shop's port (they implement every
-    context's port; the shared factory type names only accounts and todos)."""
-
-    def make() -> ShopUnitOfWork:
-        uow = uow_factory()
-        assert isinstance(uow, ShopUnitOfWork)
-        return uow
-
-    return make
 
 
 def new_product(
@@ -141,21 +125,21 @@ def new_record(
     created_at: datetime = T0,
     fingerprint: str = "f" * 64,
     claim: str = "claim-1",
-    order_id: str | None = None,
+    result_id: str | None = None,
 ) -> IdempotencyRecord:
-    return IdempotencyRecord(user_id, key, fingerprint, claim, created_at, order_id)
+    return IdempotencyRecord(user_id, key, fingerprint, claim, created_at, result_id)
 
 
-async def add_products(uows: ShopUowFactory, *products: Product) -> None:
-    async with uows().write() as uow:
+async def add_products(uows: Uows, *products: Product) -> None:
+    async with uows.shop().write() as uow:
         for product in products:
             await uow.products.add(product)
         await uow.commit()
 
 
-async def add_orders(uows: ShopUowFactory, *orders: Order) -> None:
+async def add_orders(uows: Uows, *orders: Order) -> None:
     """Orders reference their buyer and products by foreign key: add those first."""
-    async with uows().write() as uow:
+    async with uows.shop().write() as uow:
         for order in orders:
             await uow.orders.add(order)
         await uow.commit()

@@ -18,17 +18,17 @@ from tests.contract.builders import (
     new_token,
     new_user,
 )
-from tests.support.storage import UowFactory
+from tests.support.storage import Uows
 
 RACERS = 40
 INCREMENTS = 30
 ROTATIONS = 20
 
 
-async def test_racing_registrations_of_one_canonical_name(uow_factory: UowFactory) -> None:
+async def test_racing_registrations_of_one_canonical_name(uows: Uows) -> None:
     async def register(i: int) -> str:
         spelling = "Racer" if i % 2 else "rACER"  # two spellings, one canonical name
-        async with uow_factory().write() as uow:
+        async with uows.accounts().write() as uow:
             if await uow.users.get_by_username("racer") is not None:
                 raise UsernameTaken("taken at the check")
             await asyncio.sleep(0.001)
@@ -42,7 +42,7 @@ async def test_racing_registrations_of_one_canonical_name(uow_factory: UowFactor
     unexpected = [r for r in results if not isinstance(r, str | UsernameTaken)]
     assert unexpected == []  # e.g. no "database is locked", no raw IntegrityError
     assert len(winners) == 1
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         stored = await uow.users.get_by_username("racer")
         _, total = await uow.users.list(limit=100, offset=0)
     assert stored is not None
@@ -50,12 +50,12 @@ async def test_racing_registrations_of_one_canonical_name(uow_factory: UowFactor
     assert total == 1
 
 
-async def test_racing_increments_lose_no_update(uow_factory: UowFactory) -> None:
-    await add_users(uow_factory, new_user("alice"))
-    await add_todos(uow_factory, new_todo("t-1", "u-alice", "count", order=0))
+async def test_racing_increments_lose_no_update(uows: Uows) -> None:
+    await add_users(uows, new_user("alice"))
+    await add_todos(uows, new_todo("t-1", "u-alice", "count", order=0))
 
     async def increment(i: int) -> None:
-        async with uow_factory().write() as uow:
+        async with uows.todos().write() as uow:
             todo = await uow.todos.get_for_update("u-alice", "t-1")
             assert todo is not None
             assert todo.order is not None
@@ -69,21 +69,21 @@ async def test_racing_increments_lose_no_update(uow_factory: UowFactory) -> None
     )
 
     assert [r for r in results if r is not None] == []
-    async with uow_factory().write() as uow:
+    async with uows.todos().write() as uow:
         todo = await uow.todos.get("u-alice", "t-1")
     assert todo is not None
     assert todo.order == INCREMENTS
 
 
-async def test_racing_rotations_of_one_refresh_token(uow_factory: UowFactory) -> None:
-    await add_users(uow_factory, new_user("alice"))
-    async with uow_factory().write() as uow:
+async def test_racing_rotations_of_one_refresh_token(uows: Uows) -> None:
+    await add_users(uows, new_user("alice"))
+    async with uows.accounts().write() as uow:
         await uow.sessions.add(new_session("s-1", "u-alice"))
         await uow.sessions.add_token(new_token("h" * 64, "s-1"))
         await uow.commit()
 
     async def rotate(i: int) -> bool:
-        async with uow_factory().write() as uow:
+        async with uows.accounts().write() as uow:
             token = await uow.sessions.get_token_for_update("h" * 64)
             assert token is not None
             if token.was_rotated:

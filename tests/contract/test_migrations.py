@@ -1,6 +1,6 @@
 """The migrations build exactly the schema adapters/sql/tables.py declares (Alembic's
-autogenerate comparison finds nothing to do), on SQLite and PostgreSQL, and 0002 goes
-down and up again cleanly."""
+autogenerate comparison finds nothing to do), on SQLite and PostgreSQL, and the shop's
+migrations (0002, then 0003's shared idempotency keys) go down and up again cleanly."""
 
 from __future__ import annotations
 
@@ -74,13 +74,14 @@ async def test_postgres_search_index_and_code_point_collations(postgres_database
                 "order_lines.order_id",
                 "order_lines.product_id",
                 "order_status_changes.order_id",
-                "idempotency_keys.order_id",
-            }
+            }  # idempotency_keys.result_id names any context's result: no shop collation
     finally:
         await engine.dispose()
 
 
-async def test_0002_downgrades_and_upgrades_again(sqlite_template: Path, tmp_path: Path) -> None:
+async def test_the_shop_migrations_downgrade_and_upgrade_again(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
     engine = create_engine(sqlite_copy(sqlite_template, tmp_path))
 
     def downgrade(connection: Connection) -> set[str]:

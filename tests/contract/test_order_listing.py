@@ -10,7 +10,6 @@ import pytest
 from application.shop.ports import OrderQuery
 from domain.shop.orders import OrderStatus
 from tests.contract.builders import (
-    ShopUowFactory,
     add_orders,
     add_products,
     add_users,
@@ -20,18 +19,18 @@ from tests.contract.builders import (
     new_product,
     new_user,
 )
-from tests.support.storage import UowFactory
+from tests.support.storage import Uows
 
 ALICE, BOB = "u-alice", "u-bob"
 S = OrderStatus
 
 
-async def _many(uow_factory: UowFactory, shop_uow: ShopUowFactory) -> None:
+async def _many(uows: Uows) -> None:
     """Ties on creation time (broken by id), two buyers, several statuses; added out of
     id order, so a tie broken by insertion order would show."""
-    await add_users(uow_factory, new_user("alice"), new_user("bob"))
+    await add_users(uows, new_user("alice"), new_user("bob"))
     mug, plate = new_product("p-1", "Mug", "12.50"), new_product("p-2", "Plate", "0.99")
-    await add_products(shop_uow, mug, plate)
+    await add_products(uows, mug, plate)
     orders = [
         new_order("o5", ALICE, (mug, 1), created_at=at(3)),
         new_order("o2", BOB, (plate, 2), created_at=at(1)),
@@ -43,7 +42,7 @@ async def _many(uow_factory: UowFactory, shop_uow: ShopUowFactory) -> None:
     orders[1].pay(at(5), "pay_o2")
     orders[4].cancel(at(5))
     orders[5].expire(at(40))
-    await add_orders(shop_uow, *orders)
+    await add_orders(uows, *orders)
 
 
 NEWEST_FIRST = ["o5", "o1", "o4", "o3", "o2", "o6"]
@@ -62,25 +61,24 @@ NEWEST_FIRST = ["o5", "o1", "o4", "o3", "o2", "o6"]
     ],
 )
 async def test_list_newest_first_filtered_by_user_and_status(
-    uow_factory: UowFactory,
-    shop_uow: ShopUowFactory,
+    uows: Uows,
     user_id: str | None,
     status: OrderStatus | None,
     expected: list[str],
 ) -> None:
-    await _many(uow_factory, shop_uow)
+    await _many(uows)
 
-    async with shop_uow().read() as uow:
+    async with uows.shop().read() as uow:
         page, total = await uow.orders.list(OrderQuery(50, user_id=user_id, status=status))
 
     assert [o.id for o in page] == expected
     assert total == len(expected)
 
 
-async def test_listed_orders_are_whole(uow_factory: UowFactory, shop_uow: ShopUowFactory) -> None:
-    await _many(uow_factory, shop_uow)
+async def test_listed_orders_are_whole(uows: Uows) -> None:
+    await _many(uows)
 
-    async with shop_uow().read() as uow:
+    async with uows.shop().read() as uow:
         page, _ = await uow.orders.list(OrderQuery(50))
         singles = [await uow.orders.get(o.id) for o in page]
 
@@ -98,11 +96,11 @@ async def test_listed_orders_are_whole(uow_factory: UowFactory, shop_uow: ShopUo
     [(2, 0, ["o5", "o1"]), (2, 1, ["o1", "o4"]), (3, 4, ["o2", "o6"]), (5, 6, []), (5, 99, [])],
 )
 async def test_list_pages_with_limit_offset_and_full_total(
-    uow_factory: UowFactory, shop_uow: ShopUowFactory, limit: int, offset: int, expected: list[str]
+    uows: Uows, limit: int, offset: int, expected: list[str]
 ) -> None:
-    await _many(uow_factory, shop_uow)
+    await _many(uows)
 
-    async with shop_uow().read() as uow:
+    async with uows.shop().read() as uow:
         page, total = await uow.orders.list(OrderQuery(limit, offset))
 
     assert [o.id for o in page] == expected
@@ -119,15 +117,14 @@ async def test_list_pages_with_limit_offset_and_full_total(
     ],
 )
 async def test_list_expirable_finds_overdue_unpaid_orders(
-    uow_factory: UowFactory,
-    shop_uow: ShopUowFactory,
+    uows: Uows,
     cutoff: datetime,
     limit: int,
     expected: list[str],
 ) -> None:
-    await _many(uow_factory, shop_uow)
+    await _many(uows)
 
-    async with shop_uow().read() as uow:
+    async with uows.shop().read() as uow:
         due = await uow.orders.list_expirable(cutoff, limit)
 
     assert list(due) == expected

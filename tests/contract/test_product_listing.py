@@ -6,16 +6,17 @@ from __future__ import annotations
 import pytest
 
 from application.shop.ports import ProductQuery, ProductSortField
-from tests.contract.builders import ShopUowFactory, add_products, at, new_product
+from tests.contract.builders import add_products, at, new_product
+from tests.support.storage import Uows
 
 
-async def _sample(shop_uow: ShopUowFactory) -> None:
+async def _sample(uows: Uows) -> None:
     """Ties on every sort key, mixed case and non-ASCII names, an inactive product.
 
     Inserted out of id order, so a tie broken by insertion order would show.
     """
     await add_products(
-        shop_uow,
+        uows,
         new_product("p5", "banana", "2.00", created_at=at(3)),
         new_product("p2", "Zebra", "1.00", created_at=at(1)),
         new_product("p6", "Äpfel", "3.00", created_at=at(0)),
@@ -39,11 +40,11 @@ ORDERINGS = [
 
 @pytest.mark.parametrize(("sort", "descending", "expected"), ORDERINGS)
 async def test_list_sorts_identically_everywhere(
-    shop_uow: ShopUowFactory, sort: ProductSortField, descending: bool, expected: list[str]
+    uows: Uows, sort: ProductSortField, descending: bool, expected: list[str]
 ) -> None:
-    await _sample(shop_uow)
+    await _sample(uows)
 
-    async with shop_uow().read() as uow:
+    async with uows.shop().read() as uow:
         query = ProductQuery(limit=50, sort=sort, descending=descending)
         page, total = await uow.products.list(query)
 
@@ -65,11 +66,11 @@ async def test_list_sorts_identically_everywhere(
     ],
 )
 async def test_list_filters_by_search_and_active(
-    shop_uow: ShopUowFactory, q: str | None, active: bool | None, expected: list[str]
+    uows: Uows, q: str | None, active: bool | None, expected: list[str]
 ) -> None:
-    await _sample(shop_uow)
+    await _sample(uows)
 
-    async with shop_uow().read() as uow:
+    async with uows.shop().read() as uow:
         page, total = await uow.products.list(ProductQuery(limit=50, q=q, active=active))
 
     assert [p.id for p in page] == expected
@@ -89,10 +90,10 @@ async def test_list_filters_by_search_and_active(
     ],
 )
 async def test_search_takes_wildcards_literally_and_folds_case(
-    shop_uow: ShopUowFactory, q: str, expected: list[str]
+    uows: Uows, q: str, expected: list[str]
 ) -> None:
     await add_products(
-        shop_uow,
+        uows,
         new_product("p-pct", "100% wool", created_at=at(1)),
         new_product("p-under", "a_b", created_at=at(2)),
         new_product("p-back", "C:\\temp", created_at=at(3)),
@@ -101,7 +102,7 @@ async def test_search_takes_wildcards_literally_and_folds_case(
         new_product("p-plain", "xyz", created_at=at(6)),
     )
 
-    async with shop_uow().read() as uow:
+    async with uows.shop().read() as uow:
         page, total = await uow.products.list(ProductQuery(limit=50, q=q))
 
     assert [p.id for p in page] == expected
@@ -113,11 +114,11 @@ async def test_search_takes_wildcards_literally_and_folds_case(
     [(2, 0, ["p2", "p1"]), (2, 1, ["p1", "p3"]), (3, 4, ["p5", "p6"]), (5, 6, []), (5, 50, [])],
 )
 async def test_list_pages_with_limit_offset_and_full_total(
-    shop_uow: ShopUowFactory, limit: int, offset: int, expected: list[str]
+    uows: Uows, limit: int, offset: int, expected: list[str]
 ) -> None:
-    await _sample(shop_uow)
+    await _sample(uows)
 
-    async with shop_uow().read() as uow:
+    async with uows.shop().read() as uow:
         query = ProductQuery(limit=limit, offset=offset, sort=ProductSortField.PRICE)
         page, total = await uow.products.list(query)
 

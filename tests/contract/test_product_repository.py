@@ -15,27 +15,27 @@ from domain.shop.errors import SkuTaken
 from domain.shop.money import MINOR_UNITS_MAX, Currency, Money
 from domain.shop.product_fields import PRICE_MAX_MINOR_UNITS, STOCK_MAX
 from tests.contract.builders import (
-    ShopUowFactory,
     add_products,
     assert_utc,
     at,
     new_product,
 )
+from tests.support.storage import Uows
 
 
-async def _stored(shop_uow: ShopUowFactory, product_id: str) -> Product:
-    async with shop_uow().read() as uow:
+async def _stored(uows: Uows, product_id: str) -> Product:
+    async with uows.shop().read() as uow:
         product = await uow.products.get(product_id)
     assert product is not None
     return product
 
 
-async def test_add_then_get_returns_every_field(shop_uow: ShopUowFactory) -> None:
+async def test_add_then_get_returns_every_field(uows: Uows) -> None:
     product = new_product("p-1", "  Big Mug ", "12.50", 7, at(1.5), active=False, sku="mug-1")
-    await add_products(shop_uow, product)
+    await add_products(uows, product)
 
-    loaded = await _stored(shop_uow, "p-1")
-    async with shop_uow().read() as uow:
+    loaded = await _stored(uows, "p-1")
+    async with uows.shop().read() as uow:
         assert await uow.products.get("p-unknown") is None
 
     assert (loaded.id, loaded.sku, loaded.name) == ("p-1", "MUG-1", "Big Mug")
@@ -61,26 +61,26 @@ MONEY = [
 
 
 @pytest.mark.parametrize(("code", "amount"), MONEY)
-async def test_prices_round_trip_exactly(shop_uow: ShopUowFactory, code: str, amount: str) -> None:
+async def test_prices_round_trip_exactly(uows: Uows, code: str, amount: str) -> None:
     currency = Currency.of(code)
-    await add_products(shop_uow, new_product("p-1", price=amount, currency=currency))
+    await add_products(uows, new_product("p-1", price=amount, currency=currency))
 
-    loaded = await _stored(shop_uow, "p-1")
+    loaded = await _stored(uows, "p-1")
 
     assert loaded.price.currency == currency
     assert str(loaded.price) == amount  # the currency's decimals, no float on the way
     assert loaded.price.minor_units == Money.parse(amount, currency).minor_units
 
 
-async def test_the_full_bigint_range_round_trips(shop_uow: ShopUowFactory) -> None:
+async def test_the_full_bigint_range_round_trips(uows: Uows) -> None:
     """Storage holds any Money (2**63 - 1 minor units) and stock past STOCK_MAX (returned
     units may exceed what an admin can set), though the domain limits prices lower."""
     product = new_product("p-1", stock=STOCK_MAX)
     product.price = Money.from_minor_units(MINOR_UNITS_MAX, Currency.of("KWD"))
     product.release(4 * STOCK_MAX, at(1))
-    await add_products(shop_uow, product)
+    await add_products(uows, product)
 
-    loaded = await _stored(shop_uow, "p-1")
+    loaded = await _stored(uows, "p-1")
 
     assert loaded.price.minor_units == MINOR_UNITS_MAX
     assert str(loaded.price) == "9223372036854775.807"
@@ -88,25 +88,25 @@ async def test_the_full_bigint_range_round_trips(shop_uow: ShopUowFactory) -> No
 
 
 async def test_a_taken_sku_is_refused_and_the_transaction_goes_on(
-    shop_uow: ShopUowFactory,
+    uows: Uows,
 ) -> None:
-    await add_products(shop_uow, new_product("p-1", "First", sku="MUG-1"))
+    await add_products(uows, new_product("p-1", "First", sku="MUG-1"))
 
-    async with shop_uow().write() as uow:
+    async with uows.shop().write() as uow:
         with pytest.raises(SkuTaken):
             await uow.products.add(new_product("p-2", "Second", sku="mug-1"))  # one SKU
         await uow.products.add(new_product("p-3", "Third", sku="MUG-3"))
         await uow.commit()
 
-    async with shop_uow().read() as uow:
+    async with uows.shop().read() as uow:
         assert await uow.products.get("p-2") is None
         assert await uow.products.get("p-3") is not None
-    assert (await _stored(shop_uow, "p-1")).name == "First"
+    assert (await _stored(uows, "p-1")).name == "First"
 
 
-async def test_two_concurrent_adds_of_one_sku_make_one_product(shop_uow: ShopUowFactory) -> None:
+async def test_two_concurrent_adds_of_one_sku_make_one_product(uows: Uows) -> None:
     async def add(product_id: str) -> str:
-        async with shop_uow().write() as uow:
+        async with uows.shop().write() as uow:
             await uow.products.add(new_product(product_id, sku="RACE-1"))
             await asyncio.sleep(0.02)  # commit late: the other insert meets an open one
             await uow.commit()
@@ -117,15 +117,15 @@ async def test_two_concurrent_adds_of_one_sku_make_one_product(shop_uow: ShopUow
     winners = [r for r in results if isinstance(r, str)]
     assert len(winners) == 1
     assert [type(r) for r in results if not isinstance(r, str)] == [SkuTaken]
-    async with shop_uow().read() as uow:
+    async with uows.shop().read() as uow:
         page, total = await uow.products.list(ProductQuery(limit=10))
     assert ([p.id for p in page], total) == (winners, 1)
 
 
-async def test_save_writes_back_every_change(shop_uow: ShopUowFactory) -> None:
-    await add_products(shop_uow, new_product("p-1", "Mug", "1.00", 5, sku="MUG-1"))
+async def test_save_writes_back_every_change(uows: Uows) -> None:
+    await add_products(uows, new_product("p-1", "Mug", "1.00", 5, sku="MUG-1"))
 
-    async with shop_uow().write() as uow:
+    async with uows.shop().write() as uow:
         (product,) = await uow.products.get_many_for_update(["p-1"])
         price = Money.parse("2.50", Currency.of("USD"))
         product.change(at(9), sku="cup-1", name="Ölkanne", description="", price=price)
@@ -134,23 +134,23 @@ async def test_save_writes_back_every_change(shop_uow: ShopUowFactory) -> None:
         await uow.products.save(product)
         await uow.commit()
 
-    saved = await _stored(shop_uow, "p-1")
+    saved = await _stored(uows, "p-1")
     assert (saved.sku, saved.name, saved.description) == ("CUP-1", "Ölkanne", "")
     assert (str(saved.price), saved.stock, saved.active) == ("2.50", 3, False)
     assert_utc(saved.created_at, at(0))
     assert_utc(saved.updated_at, at(11))
-    async with shop_uow().read() as uow:
+    async with uows.shop().read() as uow:
         found, _ = await uow.products.list(ProductQuery(limit=10, q="ÖLK"))  # new name
         old, _ = await uow.products.list(ProductQuery(limit=10, q="mug"))
     assert ([p.id for p in found], list(old)) == (["p-1"], [])
 
 
 async def test_saving_a_taken_sku_is_refused_and_the_transaction_goes_on(
-    shop_uow: ShopUowFactory,
+    uows: Uows,
 ) -> None:
-    await add_products(shop_uow, new_product("p-1", sku="A-1"), new_product("p-2", sku="B-1"))
+    await add_products(uows, new_product("p-1", sku="A-1"), new_product("p-2", sku="B-1"))
 
-    async with shop_uow().write() as uow:
+    async with uows.shop().write() as uow:
         first, second = await uow.products.get_many_for_update(["p-2", "p-1"])
         second.change(at(1), sku="a-1", name="Renamed")
         with pytest.raises(SkuTaken):
@@ -159,18 +159,18 @@ async def test_saving_a_taken_sku_is_refused_and_the_transaction_goes_on(
         await uow.products.save(first)
         await uow.commit()
 
-    refused, kept = await _stored(shop_uow, "p-2"), await _stored(shop_uow, "p-1")
+    refused, kept = await _stored(uows, "p-2"), await _stored(uows, "p-1")
     assert (refused.sku, refused.name) == ("B-1", "Mug")  # nothing of the refused save
     assert (kept.sku, kept.name) == ("A-1", "Kept SKU")
 
 
 async def test_two_concurrent_renames_to_one_sku_leave_one_owner(
-    shop_uow: ShopUowFactory,
+    uows: Uows,
 ) -> None:
-    await add_products(shop_uow, new_product("p-1", sku="A-1"), new_product("p-2", sku="B-1"))
+    await add_products(uows, new_product("p-1", sku="A-1"), new_product("p-2", sku="B-1"))
 
     async def rename(product_id: str) -> str:
-        async with shop_uow().write() as uow:
+        async with uows.shop().write() as uow:
             (product,) = await uow.products.get_many_for_update([product_id])
             product.change(at(1), sku="TAKEN-1")
             await uow.products.save(product)
@@ -184,37 +184,38 @@ async def test_two_concurrent_renames_to_one_sku_leave_one_owner(
     assert len(winners) == 1
     assert [type(r) for r in results if not isinstance(r, str)] == [SkuTaken]
     loser = "p-2" if winners == ["p-1"] else "p-1"
-    assert (await _stored(shop_uow, winners[0])).sku == "TAKEN-1"
-    assert (await _stored(shop_uow, loser)).sku in {"A-1", "B-1"}  # unchanged
+    assert (await _stored(uows, winners[0])).sku == "TAKEN-1"
+    assert (await _stored(uows, loser)).sku in {"A-1", "B-1"}  # unchanged
 
 
-async def test_a_loaded_product_changes_nothing_until_saved(shop_uow: ShopUowFactory) -> None:
-    await add_products(shop_uow, new_product("p-1", stock=5))
+async def test_a_loaded_product_changes_nothing_until_saved(uows: Uows) -> None:
+    await add_products(uows, new_product("p-1", stock=5))
 
-    async with shop_uow().write() as uow:
+    async with uows.shop().write() as uow:
         product = await uow.products.get("p-1")
         assert product is not None
         product.adjust_stock(-5, at(1))
         await uow.commit()
 
-    assert (await _stored(shop_uow, "p-1")).stock == 5
+    assert (await _stored(uows, "p-1")).stock == 5
 
 
-async def test_saving_an_unknown_product_writes_nothing(shop_uow: ShopUowFactory) -> None:
-    async with shop_uow().write() as uow:
+async def test_saving_an_unknown_product_writes_nothing(uows: Uows) -> None:
+    async with uows.shop().write() as uow:
+        assert await uow.products.get_many_for_update(["p-ghost"]) == []
         await uow.products.save(new_product("p-ghost"))
         await uow.commit()
 
-    async with shop_uow().read() as uow:
+    async with uows.shop().read() as uow:
         assert await uow.products.get("p-ghost") is None
 
 
-async def test_get_many_for_update_in_ascending_id_order(shop_uow: ShopUowFactory) -> None:
+async def test_get_many_for_update_in_ascending_id_order(uows: Uows) -> None:
     # Inserted out of order; "B" < "a" < "b" by code point.
     ids = ["p-b", "p-B", "p-a", "p-10", "p-9"]
-    await add_products(shop_uow, *(new_product(i, sku=f"S-{n}") for n, i in enumerate(ids)))
+    await add_products(uows, *(new_product(i, sku=f"S-{n}") for n, i in enumerate(ids)))
 
-    async with shop_uow().write() as uow:
+    async with uows.shop().write() as uow:
         found = await uow.products.get_many_for_update([*ids, "p-missing", "p-a"])
         none = await uow.products.get_many_for_update([])
         only_missing = await uow.products.get_many_for_update(["p-missing"])
@@ -224,13 +225,13 @@ async def test_get_many_for_update_in_ascending_id_order(shop_uow: ShopUowFactor
 
 
 async def test_locks_taken_in_opposite_request_orders_never_deadlock(
-    shop_uow: ShopUowFactory,
+    uows: Uows,
 ) -> None:
-    await add_products(shop_uow, *(new_product(f"p-{i}", stock=100) for i in range(3)))
+    await add_products(uows, *(new_product(f"p-{i}", stock=100) for i in range(3)))
     forward, backward = ["p-0", "p-1", "p-2"], ["p-2", "p-1", "p-0"]
 
     async def take(ids: list[str]) -> None:
-        async with shop_uow().write() as uow:
+        async with uows.shop().write() as uow:
             for product in await uow.products.get_many_for_update(ids):
                 await asyncio.sleep(0.001)  # hold the first locks while others queue
                 product.reserve(1, at(1))
@@ -241,23 +242,23 @@ async def test_locks_taken_in_opposite_request_orders_never_deadlock(
     results = await asyncio.gather(*racers, return_exceptions=True)
 
     assert [r for r in results if r is not None] == []  # no deadlock, no lost update
-    async with shop_uow().read() as uow:
+    async with uows.shop().read() as uow:
         stocks = [p.stock for p in (await uow.products.list(ProductQuery(limit=10)))[0]]
     assert stocks == [80, 80, 80]
 
 
-async def test_every_write_fails_in_a_read(shop_uow: ShopUowFactory) -> None:
-    await add_products(shop_uow, new_product("p-1"))
+async def test_every_write_fails_in_a_read(uows: Uows) -> None:
+    await add_products(uows, new_product("p-1"))
 
     with pytest.raises(ReadOnlyTransaction):
-        async with shop_uow().read() as uow:
+        async with uows.shop().read() as uow:
             await uow.products.add(new_product("p-2"))
-    product = await _stored(shop_uow, "p-1")
+    product = await _stored(uows, "p-1")
     product.adjust_stock(-1, at(1))
     with pytest.raises(ReadOnlyTransaction):
-        async with shop_uow().read() as uow:
+        async with uows.shop().read() as uow:
             await uow.products.save(product)
 
-    async with shop_uow().read() as uow:
+    async with uows.shop().read() as uow:
         assert await uow.products.get("p-2") is None
-    assert (await _stored(shop_uow, "p-1")).stock == 10
+    assert (await _stored(uows, "p-1")).stock == 10

@@ -12,29 +12,29 @@ from tests.contract.builders import (
     new_token,
     new_user,
 )
-from tests.support.storage import UowFactory
+from tests.support.storage import Uows
 
 
-async def _setup(uow_factory: UowFactory, *sessions: tuple[str, str]) -> None:
+async def _setup(uows: Uows, *sessions: tuple[str, str]) -> None:
     """Users alice and bob, then the given (session id, user id) pairs."""
-    await add_users(uow_factory, new_user("alice"), new_user("bob"))
-    async with uow_factory().write() as uow:
+    await add_users(uows, new_user("alice"), new_user("bob"))
+    async with uows.accounts().write() as uow:
         for session_id, user_id in sessions:
             await uow.sessions.add(new_session(session_id, user_id, created_at=at(1)))
         await uow.commit()
 
 
-async def _revoked_at(uow_factory: UowFactory, *session_ids: str) -> dict[str, datetime | None]:
-    async with uow_factory().write() as uow:
+async def _revoked_at(uows: Uows, *session_ids: str) -> dict[str, datetime | None]:
+    async with uows.accounts().write() as uow:
         found = {sid: await uow.sessions.get(sid) for sid in session_ids}
     assert all(s is not None for s in found.values())
     return {sid: s.revoked_at for sid, s in found.items() if s is not None}
 
 
-async def test_add_then_get_session(uow_factory: UowFactory) -> None:
-    await _setup(uow_factory, ("s-1", "u-alice"))
+async def test_add_then_get_session(uows: Uows) -> None:
+    await _setup(uows, ("s-1", "u-alice"))
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         session = await uow.sessions.get("s-1")
         missing = await uow.sessions.get("s-unknown")
 
@@ -48,65 +48,65 @@ async def test_add_then_get_session(uow_factory: UowFactory) -> None:
     assert session.is_active(at(2))
 
 
-async def test_revoke_is_idempotent_and_keeps_first_time(uow_factory: UowFactory) -> None:
-    await _setup(uow_factory, ("s-1", "u-alice"), ("s-2", "u-alice"))
+async def test_revoke_is_idempotent_and_keeps_first_time(uows: Uows) -> None:
+    await _setup(uows, ("s-1", "u-alice"), ("s-2", "u-alice"))
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         await uow.sessions.revoke("s-1", at(5))
         await uow.commit()
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         await uow.sessions.revoke("s-1", at(9))
         await uow.sessions.revoke("s-unknown", at(9))  # no error, nothing created
         await uow.commit()
 
-    revoked = await _revoked_at(uow_factory, "s-1", "s-2")
+    revoked = await _revoked_at(uows, "s-1", "s-2")
     assert_utc(revoked["s-1"], at(5))
     assert revoked["s-2"] is None
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         assert await uow.sessions.get("s-unknown") is None
 
 
-async def test_revoke_all_for_user_leaves_other_users_alone(uow_factory: UowFactory) -> None:
+async def test_revoke_all_for_user_leaves_other_users_alone(uows: Uows) -> None:
     await _setup(
-        uow_factory, ("s-a1", "u-alice"), ("s-a2", "u-alice"), ("s-a3", "u-alice"), ("s-b", "u-bob")
+        uows, ("s-a1", "u-alice"), ("s-a2", "u-alice"), ("s-a3", "u-alice"), ("s-b", "u-bob")
     )
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         await uow.sessions.revoke("s-a3", at(2))
         await uow.commit()
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         await uow.sessions.revoke_all_for_user("u-alice", at(7))
         await uow.commit()
 
-    revoked = await _revoked_at(uow_factory, "s-a1", "s-a2", "s-a3", "s-b")
+    revoked = await _revoked_at(uows, "s-a1", "s-a2", "s-a3", "s-b")
     assert_utc(revoked["s-a1"], at(7))
     assert_utc(revoked["s-a2"], at(7))
     assert_utc(revoked["s-a3"], at(2))  # first revocation kept
     assert revoked["s-b"] is None
 
 
-async def test_revoke_all_for_user_except_one_session(uow_factory: UowFactory) -> None:
-    await _setup(uow_factory, ("s-a1", "u-alice"), ("s-a2", "u-alice"), ("s-b", "u-bob"))
+async def test_revoke_all_for_user_except_one_session(uows: Uows) -> None:
+    await _setup(uows, ("s-a1", "u-alice"), ("s-a2", "u-alice"), ("s-b", "u-bob"))
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         await uow.sessions.revoke_all_for_user("u-alice", at(7), except_session_id="s-a2")
         await uow.commit()
 
-    revoked = await _revoked_at(uow_factory, "s-a1", "s-a2", "s-b")
+    revoked = await _revoked_at(uows, "s-a1", "s-a2", "s-b")
     assert_utc(revoked["s-a1"], at(7))
     assert revoked["s-a2"] is None
     assert revoked["s-b"] is None
 
 
-async def test_refresh_token_add_get_for_update_and_mark_used(uow_factory: UowFactory) -> None:
-    await _setup(uow_factory, ("s-1", "u-alice"))
+async def test_refresh_token_add_get_for_update_and_mark_used(uows: Uows) -> None:
+    await _setup(uows, ("s-1", "u-alice"))
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         await uow.sessions.add_token(new_token("h" * 64, "s-1", issued_at=at(1)))
         await uow.sessions.add_token(new_token("k" * 64, "s-1", issued_at=at(2)))
         await uow.commit()
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         token = await uow.sessions.get_token_for_update("h" * 64)
         assert await uow.sessions.get_token_for_update("x" * 64) is None
         assert token is not None
@@ -117,7 +117,7 @@ async def test_refresh_token_add_get_for_update_and_mark_used(uow_factory: UowFa
         await uow.sessions.mark_token_used("h" * 64, at(3))
         await uow.commit()
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         used = await uow.sessions.get_token_for_update("h" * 64)
         fresh = await uow.sessions.get_token_for_update("k" * 64)
     assert used is not None

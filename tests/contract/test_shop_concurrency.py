@@ -9,7 +9,7 @@ and, on SQLite, its own write gate), as tests/contract/test_sqlite_locking.py do
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -23,47 +23,45 @@ from application.shop.dto import (
     PlaceOrderCommand,
     ProductView,
 )
+from application.shop.ports import ShopUnitOfWork
 from application.shop.use_cases.browsing import GetProduct
 from application.shop.use_cases.catalog import CreateProduct
 from application.shop.use_cases.lifecycle import CancelOrder, ExpireOrders
 from application.shop.use_cases.ordering import PlaceOrder
 from application.shop.use_cases.reading import ListOrders
-from domain.shared.roles import Role
 from domain.shared.idempotency import IdempotencyKeyInProgress
+from domain.shared.roles import Role
 from domain.shop.errors import InsufficientStock, InvalidTransition
 from domain.shop.orders import OrderStatus
 from entrypoints.container import Container, close_resources
-from tests.contract.builders import USD, ShopUowFactory, add_users, new_user, shop_uows
+from tests.contract.builders import USD, add_users, new_user
 from tests.support.clock import ManualClock
-from tests.support.storage import (
-    UowFactory,
-    sqlite_copy,
-    storage_container,
-    truncate_postgres,
-)
+from tests.support.storage import Uows, sqlite_copy, storage_container, truncate_postgres
 
 ALICE = Actor("u-alice", Role.USER, "s-alice")
 BOB = Actor("u-bob", Role.USER, "s-bob")
 ADMIN = Actor("u-admin", Role.ADMIN, "s-admin")
 BUYERS = (ALICE, BOB)
+# The shop's units of work on one database (one process's): `uows.shop`.
+ShopUows = Callable[[], ShopUnitOfWork]
 
 
-async def _buyers(uow_factory: UowFactory) -> None:
-    await add_users(uow_factory, new_user("alice"), new_user("bob"))
+async def _buyers(uows: Uows) -> None:
+    await add_users(uows, new_user("alice"), new_user("bob"))
 
 
-async def _product(uows: ShopUowFactory, clock: ManualClock, sku: str, stock: int) -> str:
+async def _product(uows: ShopUows, clock: ManualClock, sku: str, stock: int) -> str:
     command = CreateProductCommand(ADMIN, sku, f"Product {sku}", "10.00", stock)
     view: ProductView = await CreateProduct(uows(), clock, USD).execute(command)
     return view.id
 
 
-async def _stock(uows: ShopUowFactory, product_id: str) -> int:
+async def _stock(uows: ShopUows, product_id: str) -> int:
     return (await GetProduct(uows()).execute(ADMIN, product_id)).stock
 
 
 async def _place(
-    uows: ShopUowFactory,
+    uows: ShopUows,
     clock: ManualClock,
     actor: Actor,
     *lines: tuple[str, int],
@@ -73,14 +71,14 @@ async def _place(
     return await PlaceOrder(uows(), clock, USD).execute(command)
 
 
-async def _orders(uows: ShopUowFactory) -> Sequence[OrderView]:
+async def _orders(uows: ShopUows) -> Sequence[OrderView]:
     page = await ListOrders(uows()).execute(ListOrdersQuery(ADMIN, limit=200))
     assert page.total == len(page.items)
     return page.items
 
 
 async def _buy_the_last_units(
-    uows: Sequence[ShopUowFactory], clock: ManualClock, buyers: int, stock: int
+    uows: Sequence[ShopUows], clock: ManualClock, buyers: int, stock: int
 ) -> None:
     """`buyers` racing orders of one unit each, spread over `uows` (one per process),
     while a reader watches the stock: exactly `stock` orders, and it never dips below 0."""
@@ -112,24 +110,24 @@ async def _buy_the_last_units(
 
 
 async def test_100_buyers_of_10_units_make_exactly_10_orders(
-    uow_factory: UowFactory, shop_uow: ShopUowFactory, clock: ManualClock
+    uows: Uows, clock: ManualClock
 ) -> None:
-    await _buyers(uow_factory)
-    await _buy_the_last_units([shop_uow], clock, buyers=100, stock=10)
+    await _buyers(uows)
+    await _buy_the_last_units([uows.shop], clock, buyers=100, stock=10)
 
 
 async def test_orders_taking_products_in_opposite_orders_all_finish(
-    uow_factory: UowFactory, shop_uow: ShopUowFactory, clock: ManualClock
+    uows: Uows, clock: ManualClock
 ) -> None:
-    await _buyers(uow_factory)
-    ids = [await _product(shop_uow, clock, f"P-{n}", 100) for n in range(3)]
+    await _buyers(uows)
+    ids = [await _product(uows.shop, clock, f"P-{n}", 100) for n in range(3)]
     forward = [(i, 1) for i in ids]
     backward = forward[::-1]
 
     pairs = 20  # each pair: one order lists the products forwards, the other backwards
     results = await asyncio.gather(
         *(
-            _place(shop_uow, clock, BUYERS[i % 2], *(backward if i % 2 else forward))
+            _place(uows.shop, clock, BUYERS[i % 2], *(backward if i % 2 else forward))
             for i in range(2 * pairs)
         ),
         return_exceptions=True,
@@ -137,11 +135,11 @@ async def test_orders_taking_products_in_opposite_orders_all_finish(
 
     # No deadlock error (StorageConflict) or anything else: every order went through.
     assert [r for r in results if not isinstance(r, OrderView)] == []
-    assert [await _stock(shop_uow, i) for i in ids] == [100 - 2 * pairs] * 3
-    assert len(await _orders(shop_uow)) == 2 * pairs
+    assert [await _stock(uows.shop, i) for i in ids] == [100 - 2 * pairs] * 3
+    assert len(await _orders(uows.shop)) == 2 * pairs
 
 
-async def _one_key_race(uows: Sequence[ShopUowFactory], clock: ManualClock, racers: int) -> None:
+async def _one_key_race(uows: Sequence[ShopUows], clock: ManualClock, racers: int) -> None:
     product = await _product(uows[0], clock, "KEY-1", 100)
 
     results = await asyncio.gather(
@@ -164,27 +162,27 @@ async def _one_key_race(uows: Sequence[ShopUowFactory], clock: ManualClock, race
 
 
 async def test_20_requests_with_one_idempotency_key_place_one_order(
-    uow_factory: UowFactory, shop_uow: ShopUowFactory, clock: ManualClock
+    uows: Uows, clock: ManualClock
 ) -> None:
-    await _buyers(uow_factory)
-    await _one_key_race([shop_uow], clock, racers=20)
+    await _buyers(uows)
+    await _one_key_race([uows.shop], clock, racers=20)
 
 
 async def test_cancel_racing_the_expiry_sweep_returns_stock_once(
-    uow_factory: UowFactory, shop_uow: ShopUowFactory, clock: ManualClock
+    uows: Uows, clock: ManualClock
 ) -> None:
-    await _buyers(uow_factory)
-    product = await _product(shop_uow, clock, "MUG-1", 50)
-    orders = [await _place(shop_uow, clock, ALICE, (product, 2)) for _ in range(10)]
-    assert await _stock(shop_uow, product) == 30
+    await _buyers(uows)
+    product = await _product(uows.shop, clock, "MUG-1", 50)
+    orders = [await _place(uows.shop, clock, ALICE, (product, 2)) for _ in range(10)]
+    assert await _stock(uows.shop, product) == 30
     clock.advance(minutes=31)  # every order is overdue now
     payments = InMemoryPaymentGateway()
 
     def sweep() -> asyncio.Task[int]:
-        return asyncio.create_task(ExpireOrders(shop_uow(), clock, batch_size=3).execute())
+        return asyncio.create_task(ExpireOrders(uows.shop(), clock, batch_size=3).execute())
 
     def cancel(order: OrderView) -> asyncio.Task[OrderView]:
-        use_case = CancelOrder(shop_uow(), clock, payments)
+        use_case = CancelOrder(uows.shop(), clock, payments)
         return asyncio.create_task(use_case.execute(ALICE, order.id))
 
     # Sweepers start before, among and after the cancellations.
@@ -200,8 +198,8 @@ async def test_cancel_racing_the_expiry_sweep_returns_stock_once(
     assert [r for r in expired if not isinstance(r, int)] == []
     won = {r.id for r in cancelled if isinstance(r, OrderView)}
     assert len(won) + sum(r for r in expired if isinstance(r, int)) == len(orders)
-    assert await _stock(shop_uow, product) == 50  # every unit back, none twice
-    for order in await _orders(shop_uow):
+    assert await _stock(uows.shop, product) == 50  # every unit back, none twice
+    for order in await _orders(uows.shop):
         final = OrderStatus.CANCELLED if order.id in won else OrderStatus.EXPIRED
         assert [c.status for c in order.history] == [OrderStatus.PENDING_PAYMENT, final]
 
@@ -234,7 +232,7 @@ async def processes(
     try:
         if kind == "postgres":
             await truncate_postgres(containers[0].engine())
-        await add_users(containers[0].uow, new_user("alice"), new_user("bob"))
+        await add_users(Uows.of(containers[0]), new_user("alice"), new_user("bob"))
         yield containers
     finally:
         for container in containers:
@@ -244,12 +242,12 @@ async def processes(
 async def test_100_buyers_across_processes_make_exactly_10_orders(
     processes: list[Container], clock: ManualClock
 ) -> None:
-    uows = [shop_uows(container.uow) for container in processes]
+    uows = [Uows.of(container).shop for container in processes]
     await _buy_the_last_units(uows, clock, buyers=100, stock=10)
 
 
 async def test_one_idempotency_key_across_processes_places_one_order(
     processes: list[Container], clock: ManualClock
 ) -> None:
-    uows = [shop_uows(container.uow) for container in processes]
+    uows = [Uows.of(container).shop for container in processes]
     await _one_key_race(uows, clock, racers=20)

@@ -10,8 +10,8 @@ import asyncio
 from pathlib import Path
 
 from entrypoints.container import close_resources
-from tests.contract.builders import new_todo, new_user
-from tests.support.storage import sqlite_copy, storage_container
+from tests.contract.builders import add_todos, add_users, new_todo, new_user
+from tests.support.storage import Uows, sqlite_copy, storage_container
 
 PROCESSES = 4
 INCREMENTS_EACH = 10
@@ -23,13 +23,12 @@ async def test_writers_of_separate_engines_lose_no_update(
     url = sqlite_copy(sqlite_template, tmp_path)
     processes = [storage_container("sqlite", url) for _ in range(PROCESSES)]
     try:
-        async with processes[0].uow().write() as uow:
-            await uow.users.add(new_user("alice"))
-            await uow.todos.add(new_todo("t-1", "u-alice", "count", order=0))
-            await uow.commit()
+        first = Uows.of(processes[0])
+        await add_users(first, new_user("alice"))
+        await add_todos(first, new_todo("t-1", "u-alice", "count", order=0))
 
         async def increment(process: int) -> None:
-            async with processes[process].uow().write() as uow:
+            async with processes[process].todos.uow().write() as uow:
                 todo = await uow.todos.get_for_update("u-alice", "t-1")
                 assert todo is not None
                 assert todo.order is not None
@@ -42,7 +41,7 @@ async def test_writers_of_separate_engines_lose_no_update(
         results = await asyncio.gather(*racers, return_exceptions=True)
 
         assert [r for r in results if r is not None] == []  # no "database is locked"
-        async with processes[0].uow().read() as uow:
+        async with first.todos().read() as uow:
             final = await uow.todos.get("u-alice", "t-1")
         assert final is not None
         assert final.order == PROCESSES * INCREMENTS_EACH

@@ -7,14 +7,14 @@ import pytest
 from domain.accounts.errors import UsernameTaken
 from domain.shared.roles import Role
 from tests.contract.builders import add_users, assert_utc, at, new_user
-from tests.support.storage import UowFactory
+from tests.support.storage import Uows
 
 
-async def test_add_then_get_returns_every_field(uow_factory: UowFactory) -> None:
+async def test_add_then_get_returns_every_field(uows: Uows) -> None:
     user = new_user("Alice", role=Role.ADMIN, email="alice@example.org", created_at=at(1.5))
-    await add_users(uow_factory, user)
+    await add_users(uows, user)
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         loaded = await uow.users.get(user.id)
 
     assert loaded is not None
@@ -26,10 +26,10 @@ async def test_add_then_get_returns_every_field(uow_factory: UowFactory) -> None
     assert_utc(loaded.created_at, at(1.5))
 
 
-async def test_get_by_canonical_username(uow_factory: UowFactory) -> None:
-    await add_users(uow_factory, new_user("Bob.Smith", user_id="u-bob"), new_user("carol"))
+async def test_get_by_canonical_username(uows: Uows) -> None:
+    await add_users(uows, new_user("Bob.Smith", user_id="u-bob"), new_user("carol"))
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         found = await uow.users.get_by_username("bob.smith")
         other = await uow.users.get_by_username("carol")
 
@@ -41,40 +41,40 @@ async def test_get_by_canonical_username(uow_factory: UowFactory) -> None:
     assert other.id == "u-carol"
 
 
-async def test_unknown_user_is_none(uow_factory: UowFactory) -> None:
-    await add_users(uow_factory, new_user("alice"))
+async def test_unknown_user_is_none(uows: Uows) -> None:
+    await add_users(uows, new_user("alice"))
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         assert await uow.users.get("no-such-id") is None
         assert await uow.users.get_by_username("nobody") is None
 
 
 @pytest.mark.parametrize("second", ["ALICE", "alice", "aLiCe"])
-async def test_duplicate_canonical_username_is_taken(uow_factory: UowFactory, second: str) -> None:
-    await add_users(uow_factory, new_user("Alice", user_id="u-first"))
+async def test_duplicate_canonical_username_is_taken(uows: Uows, second: str) -> None:
+    await add_users(uows, new_user("Alice", user_id="u-first"))
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         with pytest.raises(UsernameTaken):
             await uow.users.add(new_user(second, user_id="u-second"))
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         assert await uow.users.get("u-second") is None
         kept = await uow.users.get_by_username("alice")
     assert kept is not None
     assert kept.id == "u-first"
 
 
-async def test_duplicate_inside_one_unit_of_work_is_taken(uow_factory: UowFactory) -> None:
-    async with uow_factory().write() as uow:
+async def test_duplicate_inside_one_unit_of_work_is_taken(uows: Uows) -> None:
+    async with uows.accounts().write() as uow:
         await uow.users.add(new_user("Dave", user_id="u-1"))
         with pytest.raises(UsernameTaken):
             await uow.users.add(new_user("DAVE", user_id="u-2"))
 
 
-async def test_list_pages_by_created_at_then_id_with_total(uow_factory: UowFactory) -> None:
+async def test_list_pages_by_created_at_then_id_with_total(uows: Uows) -> None:
     # Added out of order; "u-b" and "u-a" share a creation time, so the id breaks the tie.
     await add_users(
-        uow_factory,
+        uows,
         new_user("eve", user_id="u-e", created_at=at(3)),
         new_user("bob", user_id="u-b", created_at=at(1)),
         new_user("dan", user_id="u-d", created_at=at(0)),
@@ -82,7 +82,7 @@ async def test_list_pages_by_created_at_then_id_with_total(uow_factory: UowFacto
         new_user("cat", user_id="u-c", created_at=at(2)),
     )
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         everyone, total = await uow.users.list(limit=10, offset=0)
         page, page_total = await uow.users.list(limit=2, offset=1)
         beyond, beyond_total = await uow.users.list(limit=2, offset=5)
@@ -97,14 +97,14 @@ async def test_list_pages_by_created_at_then_id_with_total(uow_factory: UowFacto
         assert user.created_at.utcoffset() is not None
 
 
-async def test_update_password_hash_changes_only_that_user(uow_factory: UowFactory) -> None:
-    await add_users(uow_factory, new_user("alice"), new_user("bob"))
+async def test_update_password_hash_changes_only_that_user(uows: Uows) -> None:
+    await add_users(uows, new_user("alice"), new_user("bob"))
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         await uow.users.update_password_hash("u-alice", "new-hash")
         await uow.commit()
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         alice = await uow.users.get("u-alice")
         bob = await uow.users.get("u-bob")
     assert alice is not None
@@ -116,44 +116,44 @@ async def test_update_password_hash_changes_only_that_user(uow_factory: UowFacto
 
 
 async def test_update_password_hash_of_unknown_user_creates_nothing(
-    uow_factory: UowFactory,
+    uows: Uows,
 ) -> None:
-    await add_users(uow_factory, new_user("alice"))
+    await add_users(uows, new_user("alice"))
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         await uow.users.update_password_hash("u-ghost", "new-hash")
         await uow.commit()
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         assert await uow.users.get("u-ghost") is None
         _, total = await uow.users.list(limit=10, offset=0)
     assert total == 1
 
 
-async def test_any_with_role(uow_factory: UowFactory) -> None:
-    async with uow_factory().write() as uow:
+async def test_any_with_role(uows: Uows) -> None:
+    async with uows.accounts().write() as uow:
         assert not await uow.users.any_with_role(Role.ADMIN)
-    await add_users(uow_factory, new_user("alice"))
+    await add_users(uows, new_user("alice"))
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         assert await uow.users.any_with_role(Role.USER)
         assert not await uow.users.any_with_role(Role.ADMIN)
-    await add_users(uow_factory, new_user("root", role=Role.ADMIN))
+    await add_users(uows, new_user("root", role=Role.ADMIN))
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         assert await uow.users.any_with_role(Role.ADMIN)
 
 
-async def test_update_password_hash_can_be_conditional(uow_factory: UowFactory) -> None:
-    await add_users(uow_factory, new_user("alice"))
+async def test_update_password_hash_can_be_conditional(uows: Uows) -> None:
+    await add_users(uows, new_user("alice"))
 
-    async with uow_factory().write() as uow:
+    async with uows.accounts().write() as uow:
         assert not await uow.users.update_password_hash("u-alice", "h2", replaces="stale")
         assert await uow.users.update_password_hash("u-alice", "h2", replaces="hash-of-alice")
         assert not await uow.users.update_password_hash("u-ghost", "h3", replaces="h2")
         await uow.commit()
 
-    async with uow_factory().read() as uow:
+    async with uows.accounts().read() as uow:
         alice = await uow.users.get("u-alice")
     assert alice is not None
     assert alice.password_hash == "h2"

@@ -6,9 +6,9 @@ import asyncio
 import os
 import shutil
 import uuid
-from dataclasses import dataclass
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest

@@ -6,25 +6,25 @@ and test_jwt_tokens.py (they rebuild `Accounts` with them).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from dependency_injector import providers
 
 from adapters.memory.accounts.throttle import InMemoryKnownClients, InMemoryLoginThrottle
+from adapters.memory.accounts.uow import InMemoryAccountsUnitOfWork
 from adapters.memory.store import MemoryStore
-from adapters.memory.uow import InMemoryUnitOfWork
 from adapters.security.accounts.common_passwords import FileCommonPasswords
 from application.accounts.dto import LoginCommand, RegisterCommand, TokenPair, UserView
-from application.accounts.policies import LoginLimits, SessionPolicy
+from application.accounts.policies import SessionPolicy
 from application.accounts.ports import PasswordHasher, TokenService
 from application.accounts.use_cases.login import Login
-from application.accounts.use_cases.passwords import ChangePassword
-from application.accounts.use_cases.registration import RegisterUser
-from application.accounts.use_cases.sessions import Authenticate, Logout, RefreshTokens
-from application.accounts.use_cases.users import GetCurrentUser, GetUser, ListUsers
 from application.shared.actor import Actor
 from domain.shared.roles import Role
+from entrypoints.containers.accounts import AccountsContainer
 from tests.support.clock import ManualClock
 from tests.support.fakes import FakePasswordHasher, FakeTokenService
 from tests.unit.todo_helpers import Todos
@@ -73,7 +73,10 @@ def throttle(clock: ManualClock) -> InMemoryLoginThrottle:
 
 @dataclass
 class Accounts:
-    """Every accounts use case on one store; each gets its own unit of work, as in the app."""
+    """The accounts context's container (entrypoints/containers/accounts.py) on one memory
+    store and the fakes: each use case call gets its own unit of work, as in the app.
+    `use_cases` is built from the fields as they are, so a test may swap the hasher or the
+    token service between calls."""
 
     store: MemoryStore
     clock: ManualClock
@@ -81,65 +84,46 @@ class Accounts:
     tokens: TokenService
     throttle: InMemoryLoginThrottle
     common: FileCommonPasswords
-    policy: SessionPolicy
     account_throttle: InMemoryLoginThrottle
     known_clients: InMemoryKnownClients
-
-    def uow(self) -> InMemoryUnitOfWork:
-        return InMemoryUnitOfWork(self.store)
+    refresh_token_days: int = SessionPolicy().refresh_token_days
 
     @property
-    def register_user(self) -> RegisterUser:
-        return RegisterUser(self.uow(), self.hasher, self.common, self.clock)
+    def use_cases(self) -> AccountsContainer:
+        container = AccountsContainer(
+            uow=providers.Factory(InMemoryAccountsUnitOfWork, self.store),
+            clock=providers.Object(self.clock),
+            hasher=providers.Object(self.hasher),
+            common_passwords=providers.Object(self.common),
+            tokens=providers.Object(self.tokens),
+            login_throttle=providers.Object(self.throttle),
+            account_throttle=providers.Object(self.account_throttle),
+            known_clients=providers.Object(self.known_clients),
+        )
+        container.config.from_dict({"refresh_token_days": self.refresh_token_days})
+        return container
+
+    def table(self, name: str) -> dict[Any, Any]:
+        """A table of the accounts' namespace in the memory store, as the repositories
+        keep it ("users", "user_ids_by_name", "sessions", "refresh_tokens")."""
+        return self.store.of("accounts").table(name)
 
     def login_with(self, hasher: PasswordHasher) -> Login:
-        limits = LoginLimits(self.throttle, self.account_throttle, self.known_clients)
-        return Login(self.uow(), hasher, self.tokens, limits, self.clock, self.policy)
-
-    @property
-    def login(self) -> Login:
-        return self.login_with(self.hasher)
-
-    @property
-    def authenticate(self) -> Authenticate:
-        return Authenticate(self.uow(), self.tokens, self.clock)
-
-    @property
-    def refresh(self) -> RefreshTokens:
-        return RefreshTokens(self.uow(), self.tokens, self.clock)
-
-    @property
-    def logout(self) -> Logout:
-        return Logout(self.uow(), self.clock)
-
-    @property
-    def change_password(self) -> ChangePassword:
-        return ChangePassword(self.uow(), self.hasher, self.common, self.throttle, self.clock)
-
-    @property
-    def get_current_user(self) -> GetCurrentUser:
-        return GetCurrentUser(self.uow())
-
-    @property
-    def get_user(self) -> GetUser:
-        return GetUser(self.uow())
-
-    @property
-    def list_users(self) -> ListUsers:
-        return ListUsers(self.uow())
+        return dataclasses.replace(self, hasher=hasher).use_cases.login()
 
     async def register(
         self, username: str, password: str = PASSWORD, role: Role = Role.USER
     ) -> UserView:
-        return await self.register_user.execute(RegisterCommand(username, password, role=role))
+        command = RegisterCommand(username, password, role=role)
+        return await self.use_cases.register_user().execute(command)
 
     async def sign_in(
         self, username: str, password: str = PASSWORD, client: str = CLIENT
     ) -> TokenPair:
-        return await self.login.execute(LoginCommand(username, password, client))
+        return await self.use_cases.login().execute(LoginCommand(username, password, client))
 
     async def actor_for(self, pair: TokenPair) -> Actor:
-        return await self.authenticate.execute(pair.access_token)
+        return await self.use_cases.authenticate().execute(pair.access_token)
 
 
 @pytest.fixture
@@ -158,7 +142,6 @@ def accounts(
         tokens,
         throttle,
         common,
-        SessionPolicy(),
         InMemoryLoginThrottle(clock, max_failures=20),
         InMemoryKnownClients(clock),
     )

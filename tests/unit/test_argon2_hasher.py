@@ -21,7 +21,7 @@ def hasher() -> Argon2PasswordHasher:
 async def test_stored_password_is_an_argon2id_hash_of_the_password(accounts: Accounts) -> None:
     view = await accounts.register("bob")
 
-    stored = accounts.store.users[view.id].password_hash
+    stored = accounts.table("users")[view.id].password_hash
     assert stored.startswith("$argon2id$")
     assert PASSWORD not in stored
     assert await accounts.hasher.verify(stored, PASSWORD)
@@ -30,13 +30,13 @@ async def test_stored_password_is_an_argon2id_hash_of_the_password(accounts: Acc
 
 async def test_login_rehashes_a_cheap_hash_to_the_configured_profile(accounts: Accounts) -> None:
     user = await accounts.register("alice")  # hashed with the CHEAPEST profile
-    old_hash = accounts.store.users[user.id].password_hash
+    old_hash = accounts.table("users")[user.id].password_hash
     stronger = Argon2PasswordHasher("RFC_9106_LOW_MEMORY")
     assert stronger.needs_rehash(old_hash)
 
     await accounts.login_with(stronger).execute(LoginCommand("alice", PASSWORD, CLIENT))
 
-    new_hash = accounts.store.users[user.id].password_hash
+    new_hash = accounts.table("users")[user.id].password_hash
     assert new_hash != old_hash
     assert "m=65536,t=3,p=4" in new_hash
     assert not stronger.needs_rehash(new_hash)

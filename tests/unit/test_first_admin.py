@@ -11,7 +11,7 @@ from tests.unit.conftest import PASSWORD, Accounts
 
 
 def create_first_admin(accounts: Accounts) -> CreateFirstAdmin:
-    return CreateFirstAdmin(accounts.uow(), accounts.register_user)
+    return accounts.use_cases.create_first_admin()
 
 
 async def test_the_first_admin_is_created_when_there_is_none(accounts: Accounts) -> None:
@@ -29,13 +29,13 @@ async def test_nothing_happens_once_an_admin_exists(accounts: Accounts) -> None:
 
     assert await create_first_admin(accounts).execute("root", PASSWORD) is None
     assert await create_first_admin(accounts).execute("boss", PASSWORD) is None
-    assert accounts.store.user_ids_by_name.keys() == {"boss"}
+    assert accounts.table("user_ids_by_name").keys() == {"boss"}
 
 
 async def test_the_password_meets_the_same_rules(accounts: Accounts) -> None:
     with pytest.raises(WeakPassword):
         await create_first_admin(accounts).execute("root", "password")
-    assert not accounts.store.users
+    assert not accounts.table("users")
 
 
 async def test_a_taken_username_without_any_admin_is_an_error(accounts: Accounts) -> None:

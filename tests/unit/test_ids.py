@@ -61,5 +61,5 @@ async def test_get_user_checks_the_id_even_for_an_admin(accounts: Accounts, bad:
     admin = await accounts.actor_for(await accounts.sign_in("root"))
 
     with pytest.raises(InvalidId):
-        await accounts.get_user.execute(admin, bad)
-    assert (await accounts.get_user.execute(admin, admin.user_id)).username == "root"
+        await accounts.use_cases.get_user().execute(admin, bad)
+    assert (await accounts.use_cases.get_user().execute(admin, admin.user_id)).username == "root"

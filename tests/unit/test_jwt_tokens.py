@@ -34,7 +34,7 @@ async def test_a_token_signed_with_another_key_is_refused(accounts: Accounts) ->
     forged = forger.issue_access(user.id, Role.ADMIN, session_id).token
 
     with pytest.raises(InvalidToken):
-        await accounts.authenticate.execute(forged)
+        await accounts.use_cases.authenticate().execute(forged)
 
 
 async def test_access_token_expiry_follows_the_injected_clock(accounts: Accounts) -> None:

@@ -26,12 +26,12 @@ async def test_login_opens_a_session_and_returns_a_token_pair(accounts: Accounts
     assert pair.refresh_token
     actor = await accounts.actor_for(pair)
     assert actor.user_id == user.id
-    session = accounts.store.sessions[actor.session_id]
+    session = accounts.table("sessions")[actor.session_id]
     assert session.user_id == user.id
     assert session.expires_at == accounts.clock.now() + timedelta(days=14)
     token_hash = accounts.tokens.hash_refresh_token(pair.refresh_token)
-    assert accounts.store.refresh_tokens[token_hash].session_id == session.id
-    assert pair.refresh_token not in accounts.store.refresh_tokens
+    assert accounts.table("refresh_tokens")[token_hash].session_id == session.id
+    assert pair.refresh_token not in accounts.table("refresh_tokens")
 
 
 async def test_login_ignores_the_case_of_the_username(accounts: Accounts) -> None:
@@ -49,7 +49,7 @@ async def test_each_login_is_its_own_session(accounts: Accounts) -> None:
     second = await accounts.actor_for(await accounts.sign_in("alice"))
 
     assert first.session_id != second.session_id
-    assert len(accounts.store.sessions) == 2
+    assert len(accounts.table("sessions")) == 2
 
 
 async def test_unknown_user_and_wrong_password_fail_alike(accounts: Accounts) -> None:
@@ -63,7 +63,7 @@ async def test_unknown_user_and_wrong_password_fail_alike(accounts: Accounts) ->
     assert type(unknown.value) is type(wrong.value)
     assert unknown.value.detail == wrong.value.detail
     assert unknown.value.extra == wrong.value.extra
-    assert accounts.store.sessions == {}
+    assert accounts.table("sessions") == {}
 
 
 async def test_an_unknown_user_still_costs_a_password_check(accounts: Accounts) -> None:
@@ -90,7 +90,7 @@ async def test_five_failures_block_even_the_right_password(accounts: Accounts) -
 
     assert 0 < caught.value.retry_after_seconds <= 15 * 60
     assert caught.value.extra == {"retry_after": caught.value.retry_after_seconds}
-    assert accounts.store.sessions == {}
+    assert accounts.table("sessions") == {}
 
 
 async def test_four_failures_do_not_block(accounts: Accounts) -> None:
@@ -162,7 +162,9 @@ async def test_the_block_ends_when_the_window_passes(accounts: Accounts) -> None
     accounts.clock.advance(minutes=16)
 
     pair = await accounts.sign_in("alice")
-    assert accounts.tokens.hash_refresh_token(pair.refresh_token) in accounts.store.refresh_tokens
+    assert accounts.tokens.hash_refresh_token(pair.refresh_token) in accounts.table(
+        "refresh_tokens"
+    )
 
 
 async def test_retry_after_counts_down_with_the_clock(accounts: Accounts) -> None:
@@ -192,38 +194,38 @@ async def test_failures_older_than_the_window_do_not_count(accounts: Accounts) -
 
 async def test_login_rehashes_when_the_hash_parameters_change(accounts: Accounts) -> None:
     user = await accounts.register("alice")  # hashed by the fake hasher's version v1
-    old_hash = accounts.store.users[user.id].password_hash
+    old_hash = accounts.table("users")[user.id].password_hash
     newer = FakePasswordHasher(version="v2")
     assert newer.needs_rehash(old_hash)
 
     await accounts.login_with(newer).execute(LoginCommand("alice", PASSWORD, CLIENT))
 
-    new_hash = accounts.store.users[user.id].password_hash
+    new_hash = accounts.table("users")[user.id].password_hash
     assert new_hash != old_hash
     assert not newer.needs_rehash(new_hash)
     assert await newer.verify(new_hash, PASSWORD)
     # The new hash is the one checked from now on: the password still logs in, and
     # the next login with the same parameters leaves it alone.
     await accounts.login_with(newer).execute(LoginCommand("alice", PASSWORD, CLIENT))
-    assert accounts.store.users[user.id].password_hash == new_hash
+    assert accounts.table("users")[user.id].password_hash == new_hash
 
 
 async def test_a_failed_login_rehashes_nothing(accounts: Accounts) -> None:
     user = await accounts.register("alice")
-    old_hash = accounts.store.users[user.id].password_hash
+    old_hash = accounts.table("users")[user.id].password_hash
 
     with pytest.raises(InvalidCredentials):
         await accounts.login_with(FakePasswordHasher(version="v2")).execute(
             LoginCommand("alice", WRONG, CLIENT)
         )
 
-    assert accounts.store.users[user.id].password_hash == old_hash
+    assert accounts.table("users")[user.id].password_hash == old_hash
 
 
 async def test_login_keeps_a_hash_whose_parameters_are_current(accounts: Accounts) -> None:
     user = await accounts.register("alice")
-    old_hash = accounts.store.users[user.id].password_hash
+    old_hash = accounts.table("users")[user.id].password_hash
 
     await accounts.sign_in("alice")
 
-    assert accounts.store.users[user.id].password_hash == old_hash
+    assert accounts.table("users")[user.id].password_hash == old_hash

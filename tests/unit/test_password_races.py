@@ -41,12 +41,12 @@ async def test_a_login_verified_before_a_password_change_opens_no_session(
         accounts.login_with(pausing).execute(LoginCommand("alice", PASSWORD, CLIENT))
     )
     await pausing.verified.wait()
-    await accounts.change_password.execute(ChangePasswordCommand(holder, PASSWORD, NEW))
+    await accounts.use_cases.change_password().execute(ChangePasswordCommand(holder, PASSWORD, NEW))
     pausing.go_on.set()
 
     with pytest.raises(InvalidCredentials):
         await login
-    sessions = [s for s in accounts.store.sessions.values() if s.revoked_at is None]
+    sessions = [s for s in accounts.table("sessions").values() if s.revoked_at is None]
     assert [s.id for s in sessions] == [holder.session_id]
 
 
@@ -56,12 +56,14 @@ async def test_of_two_racing_password_changes_only_one_wins(accounts: Accounts) 
     pausing = PausingHasher()
     accounts.hasher = pausing
     first = asyncio.create_task(
-        accounts.change_password.execute(ChangePasswordCommand(actor, PASSWORD, NEW))
+        accounts.use_cases.change_password().execute(ChangePasswordCommand(actor, PASSWORD, NEW))
     )
     await pausing.verified.wait()
     accounts.hasher = FakePasswordHasher()
     other = "another fresh passphrase 7"
-    await accounts.change_password.execute(ChangePasswordCommand(actor, PASSWORD, other))
+    await accounts.use_cases.change_password().execute(
+        ChangePasswordCommand(actor, PASSWORD, other)
+    )
     pausing.go_on.set()
 
     with pytest.raises(WrongCurrentPassword):

@@ -24,7 +24,7 @@ async def signed_in(accounts: Accounts, username: str, role: Role = Role.USER) -
 
 
 async def change(accounts: Accounts, actor: Actor, current: str, new: str) -> None:
-    await accounts.change_password.execute(ChangePasswordCommand(actor, current, new))
+    await accounts.use_cases.change_password().execute(ChangePasswordCommand(actor, current, new))
 
 
 # --- GetCurrentUser ---------------------------------------------------------------------
@@ -33,7 +33,7 @@ async def change(accounts: Accounts, actor: Actor, current: str, new: str) -> No
 async def test_current_user_is_the_actor(accounts: Accounts) -> None:
     actor = await signed_in(accounts, "alice")
 
-    view = await accounts.get_current_user.execute(actor)
+    view = await accounts.use_cases.get_current_user().execute(actor)
 
     assert (view.id, view.username, view.role) == (actor.user_id, "alice", Role.USER)
 
@@ -42,10 +42,10 @@ async def test_current_user_that_no_longer_exists_is_an_invalid_token(
     accounts: Accounts,
 ) -> None:
     actor = await signed_in(accounts, "alice")
-    del accounts.store.users[actor.user_id]
+    del accounts.table("users")[actor.user_id]
 
     with pytest.raises(InvalidToken):
-        await accounts.get_current_user.execute(actor)
+        await accounts.use_cases.get_current_user().execute(actor)
 
 
 # --- ChangePassword ---------------------------------------------------------------------
@@ -53,12 +53,12 @@ async def test_current_user_that_no_longer_exists_is_an_invalid_token(
 
 async def test_wrong_current_password_changes_nothing(accounts: Accounts) -> None:
     actor = await signed_in(accounts, "alice")
-    old_hash = accounts.store.users[actor.user_id].password_hash
+    old_hash = accounts.table("users")[actor.user_id].password_hash
 
     with pytest.raises(WrongCurrentPassword):
         await change(accounts, actor, "not my password", NEW)
 
-    assert accounts.store.users[actor.user_id].password_hash == old_hash
+    assert accounts.table("users")[actor.user_id].password_hash == old_hash
 
 
 @pytest.mark.parametrize(
@@ -75,13 +75,13 @@ async def test_weak_new_password_names_the_rule_and_changes_nothing(
 ) -> None:
     actor = await signed_in(accounts, "alice-smith")
     other = await accounts.sign_in("alice-smith")
-    old_hash = accounts.store.users[actor.user_id].password_hash
+    old_hash = accounts.table("users")[actor.user_id].password_hash
 
     with pytest.raises(WeakPassword) as caught:
         await change(accounts, actor, PASSWORD, new)
 
     assert caught.value.rule == rule
-    assert accounts.store.users[actor.user_id].password_hash == old_hash
+    assert accounts.table("users")[actor.user_id].password_hash == old_hash
     assert await accounts.actor_for(other)
 
 
@@ -106,10 +106,12 @@ async def test_changing_the_password_ends_every_other_session(accounts: Accounts
     with pytest.raises(InvalidToken):
         await accounts.actor_for(other_pair)
     with pytest.raises(InvalidToken):
-        await accounts.refresh.execute(other_pair.refresh_token)
+        await accounts.use_cases.refresh_tokens().execute(other_pair.refresh_token)
     # The session that changed the password goes on: both its tokens still work.
     assert await accounts.actor_for(current_pair) == current
-    renewed: TokenPair = await accounts.refresh.execute(current_pair.refresh_token)
+    renewed: TokenPair = await accounts.use_cases.refresh_tokens().execute(
+        current_pair.refresh_token
+    )
     assert (await accounts.actor_for(renewed)).session_id == current.session_id
 
 
@@ -123,14 +125,14 @@ async def test_changing_the_password_leaves_other_users_sessions_alone(
     await change(accounts, alice, PASSWORD, NEW)
 
     assert await accounts.actor_for(bob_pair)
-    assert await accounts.refresh.execute(bob_pair.refresh_token)
+    assert await accounts.use_cases.refresh_tokens().execute(bob_pair.refresh_token)
 
 
 async def test_change_password_for_a_deleted_user_is_an_invalid_token(
     accounts: Accounts,
 ) -> None:
     actor = await signed_in(accounts, "alice")
-    del accounts.store.users[actor.user_id]
+    del accounts.table("users")[actor.user_id]
 
     with pytest.raises(InvalidToken):
         await change(accounts, actor, PASSWORD, NEW)
@@ -142,7 +144,7 @@ async def test_change_password_for_a_deleted_user_is_an_invalid_token(
 async def test_a_user_can_see_themself(accounts: Accounts) -> None:
     actor = await signed_in(accounts, "alice")
 
-    view = await accounts.get_user.execute(actor, actor.user_id)
+    view = await accounts.use_cases.get_user().execute(actor, actor.user_id)
 
     assert view.username == "alice"
 
@@ -152,14 +154,14 @@ async def test_another_user_is_not_found_for_a_non_admin(accounts: Accounts) -> 
     bob = await accounts.register("bob")
 
     with pytest.raises(UserNotFound):
-        await accounts.get_user.execute(alice, bob.id)
+        await accounts.use_cases.get_user().execute(alice, bob.id)
 
 
 async def test_an_admin_can_see_anyone(accounts: Accounts) -> None:
     admin = await signed_in(accounts, "root", Role.ADMIN)
     bob = await accounts.register("bob")
 
-    view = await accounts.get_user.execute(admin, bob.id)
+    view = await accounts.use_cases.get_user().execute(admin, bob.id)
 
     assert (view.id, view.username) == (bob.id, "bob")
 
@@ -168,14 +170,14 @@ async def test_an_unknown_user_is_not_found_even_for_an_admin(accounts: Accounts
     admin = await signed_in(accounts, "root", Role.ADMIN)
 
     with pytest.raises(UserNotFound):
-        await accounts.get_user.execute(admin, "no-such-user")
+        await accounts.use_cases.get_user().execute(admin, "no-such-user")
 
 
 async def test_a_non_admin_may_not_list_users(accounts: Accounts) -> None:
     alice = await signed_in(accounts, "alice")
 
     with pytest.raises(Forbidden):
-        await accounts.list_users.execute(alice, limit=10, offset=0)
+        await accounts.use_cases.list_users().execute(alice, limit=10, offset=0)
 
 
 async def test_an_admin_lists_users_by_creation_time_in_pages(accounts: Accounts) -> None:
@@ -184,8 +186,8 @@ async def test_an_admin_lists_users_by_creation_time_in_pages(accounts: Accounts
         accounts.clock.advance(seconds=1)
         await accounts.register(name)
 
-    first = await accounts.list_users.execute(admin, limit=2, offset=0)
-    second = await accounts.list_users.execute(admin, limit=2, offset=2)
+    first = await accounts.use_cases.list_users().execute(admin, limit=2, offset=0)
+    second = await accounts.use_cases.list_users().execute(admin, limit=2, offset=2)
 
     assert [u.username for u in first.items] == ["root", "carol"]
     assert [u.username for u in second.items] == ["alice", "bob"]

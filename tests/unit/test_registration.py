@@ -15,7 +15,7 @@ async def test_valid_usernames_register(accounts: Accounts, username: str) -> No
     view = await accounts.register(username)
 
     assert view.username == username
-    assert username.casefold() in accounts.store.user_ids_by_name
+    assert username.casefold() in accounts.table("user_ids_by_name")
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,7 @@ async def test_invalid_usernames_are_refused_and_nothing_is_stored(
     with pytest.raises(InvalidUsername):
         await accounts.register(username)
 
-    assert accounts.store.users == {}
+    assert accounts.table("users") == {}
 
 
 async def test_usernames_are_unique_regardless_of_case(accounts: Accounts) -> None:
@@ -36,22 +36,24 @@ async def test_usernames_are_unique_regardless_of_case(accounts: Accounts) -> No
     with pytest.raises(UsernameTaken):
         await accounts.register("aLICE", "another good passphrase")
 
-    assert len(accounts.store.users) == 1
+    assert len(accounts.table("users")) == 1
 
 
 async def test_username_keeps_its_spelling_but_is_indexed_casefolded(accounts: Accounts) -> None:
     view = await accounts.register("MixedCase")
 
     assert view.username == "MixedCase"
-    assert accounts.store.user_ids_by_name == {"mixedcase": view.id}
+    assert accounts.table("user_ids_by_name") == {"mixedcase": view.id}
 
 
 @pytest.mark.parametrize("email", ["a@example.org", "first.last+tag@mail.example.co.uk"])
 async def test_valid_email_is_kept(accounts: Accounts, email: str) -> None:
-    view = await accounts.register_user.execute(RegisterCommand("bob", PASSWORD, email=email))
+    view = await accounts.use_cases.register_user().execute(
+        RegisterCommand("bob", PASSWORD, email=email)
+    )
 
     assert view.email == email
-    assert accounts.store.users[view.id].email == email
+    assert accounts.table("users")[view.id].email == email
 
 
 @pytest.mark.parametrize(
@@ -69,9 +71,11 @@ async def test_valid_email_is_kept(accounts: Accounts, email: str) -> None:
 )
 async def test_invalid_email_is_refused(accounts: Accounts, email: str) -> None:
     with pytest.raises(InvalidEmail):
-        await accounts.register_user.execute(RegisterCommand("bob", PASSWORD, email=email))
+        await accounts.use_cases.register_user().execute(
+            RegisterCommand("bob", PASSWORD, email=email)
+        )
 
-    assert accounts.store.users == {}
+    assert accounts.table("users") == {}
 
 
 async def test_email_is_optional(accounts: Accounts) -> None:
@@ -100,14 +104,14 @@ async def test_weak_passwords_name_the_rule_they_break(
 
     assert caught.value.rule == rule
     assert caught.value.extra == {"rule": rule}
-    assert accounts.store.users == {}
+    assert accounts.table("users") == {}
 
 
 @pytest.mark.parametrize("password", ["8chars!x", "y" * 1024])
 async def test_password_length_bounds_are_inclusive(accounts: Accounts, password: str) -> None:
     view = await accounts.register("bob", password)
 
-    assert view.id in accounts.store.users
+    assert view.id in accounts.table("users")
 
 
 async def test_register_returns_a_view_without_the_hash(accounts: Accounts) -> None:
@@ -122,7 +126,7 @@ async def test_stored_password_is_the_hashers_hash_of_the_password(accounts: Acc
     """What the port's hash returned is stored; argon2 itself: test_argon2_hasher.py."""
     view = await accounts.register("bob")
 
-    stored = accounts.store.users[view.id].password_hash
+    stored = accounts.table("users")[view.id].password_hash
     assert stored != PASSWORD
     assert await accounts.hasher.verify(stored, PASSWORD)
     assert not await accounts.hasher.verify(stored, PASSWORD + "x")
@@ -132,14 +136,14 @@ async def test_role_defaults_to_user(accounts: Accounts) -> None:
     view = await accounts.register("bob")
 
     assert view.role is Role.USER
-    assert accounts.store.users[view.id].role is Role.USER
+    assert accounts.table("users")[view.id].role is Role.USER
 
 
 async def test_an_admin_can_be_registered_explicitly(accounts: Accounts) -> None:
     view = await accounts.register("root", role=Role.ADMIN)
 
     assert view.role is Role.ADMIN
-    assert accounts.store.users[view.id].is_admin
+    assert accounts.table("users")[view.id].is_admin
 
 
 async def test_each_user_gets_its_own_id(accounts: Accounts) -> None:
@@ -147,4 +151,4 @@ async def test_each_user_gets_its_own_id(accounts: Accounts) -> None:
     second = await accounts.register("bob")
 
     assert first.id != second.id
-    assert set(accounts.store.users) == {first.id, second.id}
+    assert set(accounts.table("users")) == {first.id, second.id}

@@ -17,7 +17,7 @@ async def test_a_valid_access_token_names_the_actor(accounts: Accounts) -> None:
     assert actor.user_id == user.id
     assert actor.role is Role.USER
     assert not actor.is_admin
-    assert actor.session_id in accounts.store.sessions
+    assert actor.session_id in accounts.table("sessions")
 
 
 async def test_an_admin_token_names_an_admin(accounts: Accounts) -> None:
@@ -32,7 +32,7 @@ async def test_an_admin_token_names_an_admin(accounts: Accounts) -> None:
 @pytest.mark.parametrize("token", ["", "garbage", "a.b.c"])
 async def test_malformed_access_tokens_are_refused(accounts: Accounts, token: str) -> None:
     with pytest.raises(InvalidToken):
-        await accounts.authenticate.execute(token)
+        await accounts.use_cases.authenticate().execute(token)
 
 
 async def test_a_token_for_a_session_of_another_user_is_refused(accounts: Accounts) -> None:
@@ -42,7 +42,7 @@ async def test_a_token_for_a_session_of_another_user_is_refused(accounts: Accoun
     mixed = accounts.tokens.issue_access(bob.id, Role.USER, alice_session).token
 
     with pytest.raises(InvalidToken):
-        await accounts.authenticate.execute(mixed)
+        await accounts.use_cases.authenticate().execute(mixed)
 
 
 async def test_a_token_for_an_unknown_session_is_refused(accounts: Accounts) -> None:
@@ -50,7 +50,7 @@ async def test_a_token_for_an_unknown_session_is_refused(accounts: Accounts) -> 
     token = accounts.tokens.issue_access(user.id, Role.USER, "no-such-session").token
 
     with pytest.raises(InvalidToken):
-        await accounts.authenticate.execute(token)
+        await accounts.use_cases.authenticate().execute(token)
 
 
 async def test_logout_ends_the_access_token_of_that_session(accounts: Accounts) -> None:
@@ -58,13 +58,13 @@ async def test_logout_ends_the_access_token_of_that_session(accounts: Accounts) 
     pair = await accounts.sign_in("alice")
     actor = await accounts.actor_for(pair)
 
-    await accounts.logout.execute(actor)
+    await accounts.use_cases.logout().execute(actor)
 
-    assert accounts.store.sessions[actor.session_id].revoked_at == accounts.clock.now()
+    assert accounts.table("sessions")[actor.session_id].revoked_at == accounts.clock.now()
     with pytest.raises(InvalidToken):
         await accounts.actor_for(pair)
     with pytest.raises(InvalidToken):
-        await accounts.refresh.execute(pair.refresh_token)
+        await accounts.use_cases.refresh_tokens().execute(pair.refresh_token)
 
 
 async def test_logout_leaves_other_sessions_alone(accounts: Accounts) -> None:
@@ -72,10 +72,10 @@ async def test_logout_leaves_other_sessions_alone(accounts: Accounts) -> None:
     first = await accounts.sign_in("alice")
     second = await accounts.sign_in("alice")
 
-    await accounts.logout.execute(await accounts.actor_for(first))
+    await accounts.use_cases.logout().execute(await accounts.actor_for(first))
 
     assert await accounts.actor_for(second)
-    assert await accounts.refresh.execute(second.refresh_token)
+    assert await accounts.use_cases.refresh_tokens().execute(second.refresh_token)
 
 
 async def test_an_expired_session_refuses_its_tokens(accounts: Accounts) -> None:
@@ -91,7 +91,7 @@ async def test_an_expired_session_refuses_its_tokens(accounts: Accounts) -> None
     with pytest.raises(InvalidToken):
         await accounts.actor_for(pair)
     with pytest.raises(InvalidToken):
-        await accounts.refresh.execute(pair.refresh_token)
+        await accounts.use_cases.refresh_tokens().execute(pair.refresh_token)
 
 
 async def test_an_expired_access_token_is_refused_but_its_session_refreshes(
@@ -104,7 +104,9 @@ async def test_an_expired_access_token_is_refused_but_its_session_refreshes(
 
     with pytest.raises(InvalidToken):
         await accounts.actor_for(pair)
-    renewed = await accounts.refresh.execute(pair.refresh_token)  # the session lives on
+    renewed = await accounts.use_cases.refresh_tokens().execute(
+        pair.refresh_token
+    )  # the session lives on
     assert await accounts.actor_for(renewed)
 
 
@@ -113,14 +115,14 @@ async def test_refresh_returns_a_new_pair_in_the_same_session(accounts: Accounts
     pair = await accounts.sign_in("alice")
     session_id = (await accounts.actor_for(pair)).session_id
 
-    renewed = await accounts.refresh.execute(pair.refresh_token)
+    renewed = await accounts.use_cases.refresh_tokens().execute(pair.refresh_token)
 
     assert renewed.refresh_token != pair.refresh_token
     assert renewed.access_token != pair.access_token
     assert renewed.expires_in == 15 * 60
     actor = await accounts.actor_for(renewed)
     assert (actor.user_id, actor.session_id) == (user.id, session_id)
-    old = accounts.store.refresh_tokens[accounts.tokens.hash_refresh_token(pair.refresh_token)]
+    old = accounts.table("refresh_tokens")[accounts.tokens.hash_refresh_token(pair.refresh_token)]
     assert old.used_at == accounts.clock.now()
 
 
@@ -128,8 +130,8 @@ async def test_a_rotated_refresh_token_can_be_rotated_again(accounts: Accounts) 
     await accounts.register("alice")
     pair = await accounts.sign_in("alice")
 
-    second = await accounts.refresh.execute(pair.refresh_token)
-    third = await accounts.refresh.execute(second.refresh_token)
+    second = await accounts.use_cases.refresh_tokens().execute(pair.refresh_token)
+    third = await accounts.use_cases.refresh_tokens().execute(second.refresh_token)
 
     assert await accounts.actor_for(third)
 
@@ -139,43 +141,43 @@ async def test_reusing_a_rotated_refresh_token_revokes_the_whole_family(
 ) -> None:
     await accounts.register("alice")
     pair = await accounts.sign_in("alice")
-    renewed = await accounts.refresh.execute(pair.refresh_token)
+    renewed = await accounts.use_cases.refresh_tokens().execute(pair.refresh_token)
     session_id = (await accounts.actor_for(renewed)).session_id
 
     with pytest.raises(InvalidToken):
-        await accounts.refresh.execute(pair.refresh_token)
+        await accounts.use_cases.refresh_tokens().execute(pair.refresh_token)
 
-    assert accounts.store.sessions[session_id].revoked_at is not None
+    assert accounts.table("sessions")[session_id].revoked_at is not None
     with pytest.raises(InvalidToken):
         await accounts.actor_for(renewed)
     with pytest.raises(InvalidToken):
         await accounts.actor_for(pair)
     with pytest.raises(InvalidToken):
-        await accounts.refresh.execute(renewed.refresh_token)
+        await accounts.use_cases.refresh_tokens().execute(renewed.refresh_token)
 
 
 async def test_reuse_in_one_session_leaves_other_sessions_alone(accounts: Accounts) -> None:
     await accounts.register("alice")
     stolen = await accounts.sign_in("alice")
     other = await accounts.sign_in("alice")
-    await accounts.refresh.execute(stolen.refresh_token)
+    await accounts.use_cases.refresh_tokens().execute(stolen.refresh_token)
 
     with pytest.raises(InvalidToken):
-        await accounts.refresh.execute(stolen.refresh_token)
+        await accounts.use_cases.refresh_tokens().execute(stolen.refresh_token)
 
     assert await accounts.actor_for(other)
-    assert await accounts.refresh.execute(other.refresh_token)
+    assert await accounts.use_cases.refresh_tokens().execute(other.refresh_token)
 
 
 async def test_an_unknown_refresh_token_is_refused(accounts: Accounts) -> None:
     await accounts.register("alice")
     await accounts.sign_in("alice")
-    tokens_before = dict(accounts.store.refresh_tokens)
+    tokens_before = dict(accounts.table("refresh_tokens"))
 
     with pytest.raises(InvalidToken):
-        await accounts.refresh.execute(accounts.tokens.new_refresh_token())
+        await accounts.use_cases.refresh_tokens().execute(accounts.tokens.new_refresh_token())
 
-    assert accounts.store.refresh_tokens == tokens_before
+    assert accounts.table("refresh_tokens") == tokens_before
 
 
 async def test_an_access_token_is_not_a_refresh_token(accounts: Accounts) -> None:
@@ -183,14 +185,14 @@ async def test_an_access_token_is_not_a_refresh_token(accounts: Accounts) -> Non
     pair = await accounts.sign_in("alice")
 
     with pytest.raises(InvalidToken):
-        await accounts.refresh.execute(pair.access_token)
+        await accounts.use_cases.refresh_tokens().execute(pair.access_token)
 
 
 async def test_refresh_carries_the_role(accounts: Accounts) -> None:
     await accounts.register("root", role=Role.ADMIN)
     pair = await accounts.sign_in("root")
 
-    renewed = await accounts.refresh.execute(pair.refresh_token)
+    renewed = await accounts.use_cases.refresh_tokens().execute(pair.refresh_token)
 
     assert (await accounts.actor_for(renewed)).is_admin
 
@@ -199,10 +201,10 @@ async def test_sessions_expire_after_the_policy_days(accounts: Accounts) -> None
     await accounts.register("alice")
     pair = await accounts.sign_in("alice")
     accounts.clock.advance(days=13)
-    renewed = await accounts.refresh.execute(pair.refresh_token)
+    renewed = await accounts.use_cases.refresh_tokens().execute(pair.refresh_token)
 
     accounts.clock.advance(days=1, seconds=1)
 
     # Rotation does not extend the session: its family ends 14 days after the login.
     with pytest.raises(InvalidToken):
-        await accounts.refresh.execute(renewed.refresh_token)
+        await accounts.use_cases.refresh_tokens().execute(renewed.refresh_token)

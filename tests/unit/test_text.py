@@ -30,7 +30,7 @@ def test_check_text_names_the_field_and_never_echoes_the_value() -> None:
 async def test_a_task_must_be_text(todos: Todos) -> None:
     with pytest.raises(InvalidText):
         await todos.create(ALICE, f"milk {LONE}")
-    assert todos.store.todos_by_owner == {}
+    assert todos.table("todos_by_owner") == {}
 
     kept = await todos.create(ALICE, "milk")
     with pytest.raises(InvalidText):
@@ -50,17 +50,17 @@ async def test_registration_takes_only_text(
     accounts: Accounts, username: str, password: str, email: str | None, field: str
 ) -> None:
     with pytest.raises(InvalidText) as refused:
-        await accounts.register_user.execute(RegisterCommand(username, password, email))
+        await accounts.use_cases.register_user().execute(RegisterCommand(username, password, email))
 
     assert refused.value.extra == {"field": field}
-    assert accounts.store.users == {}
+    assert accounts.table("users") == {}
 
 
 async def test_login_refuses_non_text_before_counting_an_attempt(accounts: Accounts) -> None:
     await accounts.register("alice")
     for username, password in [("alice", PASSWORD + LONE), (f"alice{LONE}", PASSWORD)] * 10:
         with pytest.raises(InvalidText):
-            await accounts.login.execute(LoginCommand(username, password, CLIENT))
+            await accounts.use_cases.login().execute(LoginCommand(username, password, CLIENT))
 
     assert await accounts.sign_in("alice")  # not throttled, and the hasher never saw it
 
@@ -76,7 +76,9 @@ async def test_change_password_takes_only_text(
     actor = await accounts.actor_for(await accounts.sign_in("alice"))
 
     with pytest.raises(InvalidText) as refused:
-        await accounts.change_password.execute(ChangePasswordCommand(actor, current, new))
+        await accounts.use_cases.change_password().execute(
+            ChangePasswordCommand(actor, current, new)
+        )
 
     assert refused.value.extra == {"field": field}
     assert await accounts.sign_in("alice", PASSWORD)  # the password is unchanged
@@ -84,4 +86,4 @@ async def test_change_password_takes_only_text(
 
 async def test_a_refresh_token_must_be_text(accounts: Accounts) -> None:
     with pytest.raises(InvalidText):
-        await accounts.refresh.execute(LONE)
+        await accounts.use_cases.refresh_tokens().execute(LONE)

@@ -33,7 +33,7 @@ async def test_create_refuses_an_order_outside_32_bits(todos: Todos, order: int)
         await todos.create(ALICE, "task", order=order)
 
     assert refused.value.code == "invalid_order"
-    assert todos.store.todos_by_owner == {}
+    assert todos.table("todos_by_owner") == {}
 
 
 @pytest.mark.parametrize("order", OUTSIDE)

@@ -21,7 +21,7 @@ async def test_create_trims_the_task_and_stores_it_for_the_owner(todos: Todos) -
     assert view.task == "buy milk"
     assert (view.completed, view.order, view.completed_at) == (False, 3, None)
     assert view.created_at == view.updated_at == todos.clock.now()
-    assert todos.store.todos_by_owner[ALICE.user_id][view.id].task == "buy milk"
+    assert todos.table("todos_by_owner")[ALICE.user_id][view.id].task == "buy milk"
 
 
 @pytest.mark.parametrize("task", ["", "   ", "\t\n"])
@@ -29,14 +29,14 @@ async def test_a_blank_task_is_refused(todos: Todos, task: str) -> None:
     with pytest.raises(InvalidTask):
         await todos.create(ALICE, task)
 
-    assert todos.store.todos_by_owner == {}
+    assert todos.table("todos_by_owner") == {}
 
 
 async def test_a_task_over_500_characters_is_refused(todos: Todos) -> None:
     with pytest.raises(InvalidTask):
         await todos.create(ALICE, "x" * 501)
 
-    assert todos.store.todos_by_owner == {}
+    assert todos.table("todos_by_owner") == {}
 
 
 async def test_a_task_of_500_characters_after_trimming_is_accepted(todos: Todos) -> None:
@@ -146,7 +146,7 @@ async def test_a_blank_task_in_an_update_is_refused_and_nothing_changes(todos: T
         await todos.change(UpdateTodoCommand(ALICE, created.id, task="  ", completed=True))
 
     assert await todos.get(ALICE, created.id) == created
-    stored = todos.store.todos_by_owner[ALICE.user_id][created.id]
+    stored = todos.table("todos_by_owner")[ALICE.user_id][created.id]
     assert (stored.task, stored.completed) == ("task", False)
 
 

@@ -1,11 +1,16 @@
-"""The todo use cases wired to the in-memory adapters, for the unit tests."""
+"""The todo use cases on the in-memory adapters, for the unit tests: the todos container
+(entrypoints/containers/todos.py) builds them, each call on its own unit of work, as in
+the app."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+from dependency_injector import providers
 
 from adapters.memory.store import MemoryStore
-from adapters.memory.uow import InMemoryUnitOfWork
+from adapters.memory.todos import InMemoryTodosUnitOfWork
 from application.shared.actor import Actor
 from application.shared.paging import Page
 from application.todos.dto import (
@@ -15,9 +20,8 @@ from application.todos.dto import (
     TodoView,
     UpdateTodoCommand,
 )
-from application.todos.use_cases.editing import ChangeTodo, CreateTodo, DeleteAllTodos, DeleteTodo
-from application.todos.use_cases.reading import GetTodo, ListTodos
 from domain.shared.roles import Role
+from entrypoints.containers.todos import TodosContainer
 from tests.support.clock import ManualClock
 
 ALICE = Actor("alice-id", Role.USER, "alice-session")
@@ -25,31 +29,44 @@ BOB = Actor("bob-id", Role.USER, "bob-session")
 ADMIN = Actor("admin-id", Role.ADMIN, "admin-session")
 
 
+def todos_container(store: MemoryStore, clock: ManualClock) -> TodosContainer:
+    """The todos context's container on the memory store."""
+    return TodosContainer(
+        uow=providers.Factory(InMemoryTodosUnitOfWork, store), clock=providers.Object(clock)
+    )
+
+
 @dataclass
 class Todos:
     store: MemoryStore
     clock: ManualClock
+    use_cases: TodosContainer = field(init=False)
 
-    def uow(self) -> InMemoryUnitOfWork:
-        return InMemoryUnitOfWork(self.store)
+    def __post_init__(self) -> None:
+        self.use_cases = todos_container(self.store, self.clock)
+
+    def table(self, name: str) -> dict[Any, Any]:
+        """A table of the todos' namespace in the memory store, as its repository keeps it."""
+        return self.store.of("todos").table(name)
 
     async def create(
         self, actor: Actor, task: str, completed: bool = False, order: int | None = None
     ) -> TodoView:
         command = CreateTodoCommand(actor, task, completed, order)
-        return await CreateTodo(self.uow(), self.clock).execute(command)
+        return await self.use_cases.create_todo().execute(command)
 
     async def get(self, actor: Actor, todo_id: str) -> TodoView:
-        return await GetTodo(self.uow()).execute(actor, todo_id)
+        return await self.use_cases.get_todo().execute(actor, todo_id)
 
     async def change(self, cmd: UpdateTodoCommand | ReplaceTodoCommand) -> TodoView:
-        return await ChangeTodo(self.uow(), self.clock).execute(cmd)
+        return await self.use_cases.change_todo().execute(cmd)
 
     async def delete(self, actor: Actor, todo_id: str) -> None:
-        await DeleteTodo(self.uow()).execute(actor, todo_id)
+        await self.use_cases.delete_todo().execute(actor, todo_id)
 
     async def delete_all(self, actor: Actor) -> int:
-        return await DeleteAllTodos(self.uow()).execute(actor)
+        return await self.use_cases.delete_all_todos().execute(actor)
 
     async def list(self, actor: Actor, limit: int = 50, **options: object) -> Page[TodoView]:
-        return await ListTodos(self.uow()).execute(ListTodosQuery(actor, limit, **options))  # type: ignore[arg-type]
+        query = ListTodosQuery(actor, limit, **options)  # type: ignore[arg-type]
+        return await self.use_cases.list_todos().execute(query)

@@ -8,7 +8,7 @@ import pytest
 from adapters.memory.shop.payments import InMemoryPaymentGateway
 from adapters.memory.store import MemoryStore
 from tests.support.clock import ManualClock
-from tests.unit.shop.shop_helpers import Shop, ShopMemoryUnitOfWork
+from tests.unit.shop.shop_helpers import Shop
 
 
 @pytest.fixture
@@ -23,4 +23,4 @@ def payments() -> InMemoryPaymentGateway:
 
 @pytest.fixture
 def shop(store: MemoryStore, clock: ManualClock, payments: InMemoryPaymentGateway) -> Shop:
-    return Shop(store, clock, payments, ShopMemoryUnitOfWork)
+    return Shop(store, clock, payments)

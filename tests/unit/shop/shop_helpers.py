@@ -4,17 +4,18 @@ gets its own unit of work, as in the app."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from application.shared.idempotency import ForgetIdempotencyKeys
+from dependency_injector import providers
 
-from adapters.memory import shop as memory_shop
+from adapters.memory.idempotency import InMemoryIdempotencyUnitOfWork
 from adapters.memory.shop.payments import InMemoryPaymentGateway
+from adapters.memory.shop.uow import InMemoryShopUnitOfWork
 from adapters.memory.store import MemoryStore
-from adapters.memory.uow import InMemoryUnitOfWork
 from application.shared.actor import Actor
+from application.shared.idempotency import ForgetIdempotencyKeys
 from application.shared.paging import Page
 from application.shop.dto import (
     AdjustStockCommand,
@@ -26,26 +27,10 @@ from application.shop.dto import (
     PlaceOrderCommand,
     ProductView,
 )
-from application.shop.ports import ShopUnitOfWork
-from application.shop.use_cases.browsing import GetProduct, ListProducts
-from application.shop.use_cases.catalog import (
-    AdjustStock,
-    ChangeProduct,
-    CreateProduct,
-    DeactivateProduct,
-)
-from application.shop.use_cases.lifecycle import (
-    CancelOrder,
-    DeliverOrder,
-    ExpireOrders,
-    PayOrder,
-    ShipOrder,
-)
-from application.shop.use_cases.ordering import PlaceOrder
-from application.shop.use_cases.reading import GetOrder, ListOrders
 from domain.shared.roles import Role
 from domain.shop.catalog import Product
 from domain.shop.money import Currency
+from entrypoints.containers.shop import ShopContainer
 from tests.support.clock import ManualClock
 
 ALICE = Actor("alice-id", Role.USER, "alice-session")
@@ -54,17 +39,7 @@ ADMIN = Actor("admin-id", Role.ADMIN, "admin-session")
 USD = Currency.of("USD")
 
 
-class ShopMemoryUnitOfWork(InMemoryUnitOfWork, ShopUnitOfWork):
-    """The in-memory unit of work with the shop's repositories bound too, until
-    adapters/memory/uow.py lists adapters.memory.shop.REPOSITORIES itself."""
-
-    def __init__(self, store: MemoryStore) -> None:
-        super().__init__(store)
-        for name, repository in memory_shop.REPOSITORIES.items():
-            setattr(self, name, repository(store, self._journal))
-
-
-class PausingUnitOfWork(ShopMemoryUnitOfWork):
+class PausingUnitOfWork(InMemoryShopUnitOfWork):
     """Stops before its `pause_before`-th transaction begins, sets `reached` and waits for
     `resume`: a request caught between two of its transactions, deterministically."""
 
@@ -83,16 +58,40 @@ class PausingUnitOfWork(ShopMemoryUnitOfWork):
         await super().begin()
 
 
+ORDER_EXPIRY_MINUTES = 30
+
+
+def shop_container(
+    store: MemoryStore, clock: ManualClock, payments: InMemoryPaymentGateway, currency: Currency
+) -> ShopContainer:
+    """The shop context's container on the memory store, as the app configures it."""
+    container = ShopContainer(
+        uow=providers.Factory(InMemoryShopUnitOfWork, store),
+        clock=providers.Object(clock),
+        payments=providers.Object(payments),
+    )
+    container.config.from_dict(
+        {"currency": currency.code, "order_expiry_minutes": ORDER_EXPIRY_MINUTES}
+    )
+    return container
+
+
 @dataclass
 class Shop:
+    """The shop's use cases from its container; each call gets its own unit of work."""
+
     store: MemoryStore
     clock: ManualClock
     payments: InMemoryPaymentGateway
-    uow_class: Callable[[MemoryStore], ShopUnitOfWork]
     currency: Currency = USD
+    use_cases: ShopContainer = field(init=False)
 
-    def uow(self) -> ShopUnitOfWork:
-        return self.uow_class(self.store)
+    def __post_init__(self) -> None:
+        self.use_cases = shop_container(self.store, self.clock, self.payments, self.currency)
+
+    def table(self, name: str) -> dict[Any, Any]:
+        """A table of the shop's namespace in the memory store, as its repositories keep it."""
+        return self.store.of("shop").table(name)
 
     # --- catalogue ----------------------------------------------------------------------
 
@@ -105,32 +104,32 @@ class Shop:
         **options: object,
     ) -> ProductView:
         command = CreateProductCommand(ADMIN, sku, name, price, stock, **options)  # type: ignore[arg-type]
-        return await CreateProduct(self.uow(), self.clock, self.currency).execute(command)
+        return await self.use_cases.create_product().execute(command)
 
     async def create(self, cmd: CreateProductCommand) -> ProductView:
-        return await CreateProduct(self.uow(), self.clock, self.currency).execute(cmd)
+        return await self.use_cases.create_product().execute(cmd)
 
     async def change(self, cmd: ChangeProductCommand) -> ProductView:
-        return await ChangeProduct(self.uow(), self.clock, self.currency).execute(cmd)
+        return await self.use_cases.change_product().execute(cmd)
 
     async def adjust(self, actor: Actor, product_id: str, delta: int) -> ProductView:
         command = AdjustStockCommand(actor, product_id, delta)
-        return await AdjustStock(self.uow(), self.clock).execute(command)
+        return await self.use_cases.adjust_stock().execute(command)
 
     async def deactivate(self, actor: Actor, product_id: str) -> ProductView:
-        return await DeactivateProduct(self.uow(), self.clock).execute(actor, product_id)
+        return await self.use_cases.deactivate_product().execute(actor, product_id)
 
     async def get_product(self, actor: Actor | None, product_id: str) -> ProductView:
-        return await GetProduct(self.uow()).execute(actor, product_id)
+        return await self.use_cases.get_product().execute(actor, product_id)
 
     async def list_products(
         self, actor: Actor | None = None, limit: int = 50, **options: object
     ) -> Page[ProductView]:
         query = ListProductsQuery(actor, limit, **options)  # type: ignore[arg-type]
-        return await ListProducts(self.uow()).execute(query)
+        return await self.use_cases.list_products().execute(query)
 
     def stored_product(self, product_id: str) -> Product:
-        product: Product = self.store.table("products")[product_id]
+        product: Product = self.table("products")[product_id]
         return product
 
     def stock(self, product_id: str) -> int:
@@ -138,46 +137,43 @@ class Shop:
 
     # --- orders -------------------------------------------------------------------------
 
-    def place_order_use_case(self) -> PlaceOrder:
-        return PlaceOrder(self.uow(), self.clock, self.currency)
-
     async def place(
-        self,
-        actor: Actor,
-        *lines: tuple[str, int],
-        key: str | None = None,
-        fingerprint: str | None = None,
+        self, actor: Actor, *lines: tuple[str, int], key: str | None = None
     ) -> OrderView:
-        command = PlaceOrderCommand(actor, tuple(lines), key, fingerprint)
-        return await self.place_order_use_case().execute(command)
+        command = PlaceOrderCommand(actor, tuple(lines), key)
+        return await self.use_cases.place_order().execute(command)
 
     async def pay(self, actor: Actor, order_id: str) -> OrderView:
-        return await PayOrder(self.uow(), self.clock, self.payments).execute(actor, order_id)
+        return await self.use_cases.pay_order().execute(actor, order_id)
 
     async def ship(self, actor: Actor, order_id: str) -> OrderView:
-        return await ShipOrder(self.uow(), self.clock).execute(actor, order_id)
+        return await self.use_cases.ship_order().execute(actor, order_id)
 
     async def deliver(self, actor: Actor, order_id: str) -> OrderView:
-        return await DeliverOrder(self.uow(), self.clock).execute(actor, order_id)
+        return await self.use_cases.deliver_order().execute(actor, order_id)
 
     async def cancel(self, actor: Actor, order_id: str) -> OrderView:
-        return await CancelOrder(self.uow(), self.clock, self.payments).execute(actor, order_id)
+        return await self.use_cases.cancel_order().execute(actor, order_id)
 
-    async def expire(self, expiry_minutes: int = 30, batch_size: int = 100) -> int:
-        sweeper = ExpireOrders(self.uow(), self.clock, expiry_minutes, batch_size)
+    async def expire(
+        self, expiry_minutes: int = ORDER_EXPIRY_MINUTES, batch_size: int = 100
+    ) -> int:
+        sweeper = self.use_cases.expire_orders(expiry_minutes=expiry_minutes, batch_size=batch_size)
         return await sweeper.execute()
 
     async def forget_keys(self, batch_size: int = 1000) -> int:
-        return await ForgetIdempotencyKeys(self.uow(), self.clock, batch_size).execute()
+        """The shared kernel's job (not the shop's), on the idempotency keys alone."""
+        keys = InMemoryIdempotencyUnitOfWork(self.store)
+        return await ForgetIdempotencyKeys(keys, self.clock, batch_size).execute()
 
     async def get_order(self, actor: Actor, order_id: str) -> OrderView:
-        return await GetOrder(self.uow()).execute(actor, order_id)
+        return await self.use_cases.get_order().execute(actor, order_id)
 
     async def list_orders(
         self, actor: Actor, limit: int = 50, **options: object
     ) -> Page[OrderView]:
         query = ListOrdersQuery(actor, limit, **options)  # type: ignore[arg-type]
-        return await ListOrders(self.uow()).execute(query)
+        return await self.use_cases.list_orders().execute(query)
 
     def order_count(self) -> int:
-        return len(self.store.table("orders"))
+        return len(self.table("orders"))

@@ -41,7 +41,7 @@ async def test_a_bad_price_creates_nothing(shop: Shop, price: object) -> None:
     with pytest.raises(InvalidPrice):
         await shop.add_product(price=price)  # type: ignore[arg-type]
 
-    assert shop.store.table("products") == {}
+    assert shop.table("products") == {}
 
 
 async def test_a_taken_sku_is_refused_whatever_its_case(shop: Shop) -> None:
@@ -51,7 +51,7 @@ async def test_a_taken_sku_is_refused_whatever_its_case(shop: Shop) -> None:
         await shop.add_product("MUG-1")
 
     assert caught.value.extra == {"sku": "MUG-1"}
-    assert len(shop.store.table("products")) == 1
+    assert len(shop.table("products")) == 1
 
 
 async def test_only_admins_write_the_catalogue(shop: Shop) -> None:

@@ -9,18 +9,19 @@ import pytest
 
 from application.shop.dto import OrderView, PlaceOrderCommand
 from application.shop.use_cases.ordering import PlaceOrder
-from domain.shop.errors import (
+from domain.shared.idempotency import (
     IdempotencyKeyInProgress,
     IdempotencyKeyReused,
-    InsufficientStock,
     InvalidIdempotencyKey,
 )
+from domain.shop.errors import InsufficientStock
 from domain.shop.orders import OrderStatus
 from tests.unit.shop.shop_helpers import ADMIN, ALICE, BOB, PausingUnitOfWork, Shop
 
 
 def keys(shop: Shop) -> dict[str, dict[str, object]]:
-    return shop.store.table("idempotency_keys_by_user")
+    """The shared kernel's keys (every context's), not the shop's own table."""
+    return shop.store.of("shared").table("idempotency_keys_by_user")
 
 
 async def test_a_retry_returns_the_first_response_and_places_nothing(shop: Shop) -> None:
@@ -66,15 +67,17 @@ async def test_the_same_key_with_another_body_is_refused(shop: Shop) -> None:
     assert shop.stock(mug.id) == 4
 
 
-async def test_an_edge_fingerprint_decides_what_the_same_body_is(shop: Shop) -> None:
-    mug = await shop.add_product(stock=5)
-    first = await shop.place(ALICE, (mug.id, 1), key="k-1", fingerprint="sha256:aaa")
+async def test_the_lines_in_their_order_decide_what_the_same_request_is(shop: Shop) -> None:
+    mug = await shop.add_product("MUG-1", stock=5)
+    cup = await shop.add_product("CUP-1", stock=5)
+    first = await shop.place(ALICE, (mug.id, 1), (cup.id, 2), key="k-1")
 
-    again = await shop.place(ALICE, (mug.id, 1), key="k-1", fingerprint="sha256:aaa")
+    again = await shop.place(ALICE, (mug.id, 1), (cup.id, 2), key="k-1")
     with pytest.raises(IdempotencyKeyReused):
-        await shop.place(ALICE, (mug.id, 1), key="k-1", fingerprint="sha256:bbb")
+        await shop.place(ALICE, (cup.id, 2), (mug.id, 1), key="k-1")
 
-    assert again.id == first.id
+    assert (again.id, again.replayed) == (first.id, True)
+    assert shop.order_count() == 1
 
 
 async def test_keys_are_scoped_per_user(shop: Shop) -> None:
@@ -162,11 +165,8 @@ async def test_a_retry_while_the_first_request_runs_is_told_it_is_in_progress(sh
 
 async def test_a_claim_left_by_a_dead_request_is_taken_over_after_60_seconds(shop: Shop) -> None:
     mug = await shop.add_product(stock=5)
-    uow, first = paused_place(shop, (mug.id, 1), key="k-1")
-    await uow.reached.wait()
-    first.cancel()  # the process died between claiming and placing
-    with pytest.raises(asyncio.CancelledError):
-        await first
+    uow, dead = paused_place(shop, (mug.id, 1), key="k-1")
+    await uow.reached.wait()  # the process died between claiming and placing: never resumed
 
     shop.clock.advance(seconds=59)
     with pytest.raises(IdempotencyKeyInProgress):
@@ -175,6 +175,11 @@ async def test_a_claim_left_by_a_dead_request_is_taken_over_after_60_seconds(sho
     placed = await shop.place(ALICE, (mug.id, 1), key="k-1")
 
     assert (placed.replayed, shop.order_count(), shop.stock(mug.id)) == (False, 1, 4)
+    dead.cancel()  # (the task only; cancelling a live request releases its claim)
+    with pytest.raises(asyncio.CancelledError):
+        await dead
+    replay = await shop.place(ALICE, (mug.id, 1), key="k-1")
+    assert (replay.id, replay.replayed, shop.order_count()) == (placed.id, True, 1)
 
 
 async def test_a_slow_request_whose_claim_was_taken_over_places_nothing(shop: Shop) -> None:

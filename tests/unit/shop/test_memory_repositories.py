@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from domain.shared.idempotency import IdempotencyRecord
 
+from adapters.memory.shop.uow import InMemoryShopUnitOfWork
 from adapters.memory.store import MemoryStore
+from application.shared.idempotency import DuplicateIdempotencyKey
 from application.shared.ports import ReadOnlyTransaction
-from application.shop.ports import DuplicateIdempotencyKey
+from domain.shared.idempotency import IdempotencyRecord
 from domain.shop.catalog import Product
 from domain.shop.errors import SkuTaken
 from domain.shop.money import Currency, Money
 from domain.shop.orders import Order, OrderLine
-from tests.unit.shop.shop_helpers import ShopMemoryUnitOfWork
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 USD = Currency.of("USD")
@@ -34,7 +34,7 @@ def a_record(key: str = "k1", user_id: str = "u1") -> IdempotencyRecord:
 
 
 async def seed(store: MemoryStore) -> None:
-    async with ShopMemoryUnitOfWork(store).write() as uow:
+    async with InMemoryShopUnitOfWork(store).write() as uow:
         await uow.products.add(a_product())
         await uow.orders.add(an_order())
         await uow.idempotency.add(a_record())
@@ -44,7 +44,7 @@ async def seed(store: MemoryStore) -> None:
 async def test_writes_without_commit_are_rolled_back(store: MemoryStore) -> None:
     await seed(store)
 
-    async with ShopMemoryUnitOfWork(store).write() as uow:
+    async with InMemoryShopUnitOfWork(store).write() as uow:
         await uow.products.add(a_product("p2", "SKU-2"))
         product = (await uow.products.get_many_for_update(["p1"]))[0]
         product.change(NOW, sku="SKU-9", stock=0)
@@ -54,11 +54,12 @@ async def test_writes_without_commit_are_rolled_back(store: MemoryStore) -> None
         order.cancel(NOW)
         await uow.orders.save(order)
         await uow.orders.add(an_order("o2"))
+        assert await uow.idempotency.get_for_update("u1", "k1") == a_record()
         await uow.idempotency.save(a_record().complete("o1"))
         await uow.idempotency.add(a_record("k2"))
         await uow.idempotency.delete("u1", "k1")
 
-    async with ShopMemoryUnitOfWork(store).write() as uow:  # get_for_update: not in a read
+    async with InMemoryShopUnitOfWork(store).write() as uow:  # get_for_update: not in a read
         product_after = await uow.products.get("p1")
         order_after = await uow.orders.get("o1")
         record = await uow.idempotency.get_for_update("u1", "k1")
@@ -70,12 +71,12 @@ async def test_writes_without_commit_are_rolled_back(store: MemoryStore) -> None
     assert order_after is not None
     assert order_after.status.value == "pending_payment"
     assert record == a_record()
-    assert store.table("product_ids_by_sku") == {"SKU-1": "p1"}
+    assert store.of("shop").table("product_ids_by_sku") == {"SKU-1": "p1"}
 
 
 async def test_every_write_fails_in_a_read_only_unit_of_work(store: MemoryStore) -> None:
     await seed(store)
-    async with ShopMemoryUnitOfWork(store).read() as uow:
+    async with InMemoryShopUnitOfWork(store).read() as uow:
         writes = [
             uow.products.add(a_product("p2", "SKU-2")),
             uow.products.save(a_product()),
@@ -94,17 +95,17 @@ async def test_every_write_fails_in_a_read_only_unit_of_work(store: MemoryStore)
 async def test_entities_are_stored_as_copies(store: MemoryStore) -> None:
     await seed(store)
 
-    async with ShopMemoryUnitOfWork(store).write() as uow:
+    async with InMemoryShopUnitOfWork(store).write() as uow:
         product = await uow.products.get("p1")
         assert product is not None
         product.adjust_stock(-5, NOW)  # changed but never saved
         await uow.commit()
 
-    assert store.table("products")["p1"].stock == 5
+    assert store.of("shop").table("products")["p1"].stock == 5
 
 
 async def test_products_are_locked_in_ascending_id_order(store: MemoryStore) -> None:
-    async with ShopMemoryUnitOfWork(store).write() as uow:
+    async with InMemoryShopUnitOfWork(store).write() as uow:
         for product_id in ["p3", "p1", "p2"]:
             await uow.products.add(a_product(product_id, f"SKU-{product_id}"))
         found = await uow.products.get_many_for_update(["p3", "missing", "p1", "p3"])
@@ -115,7 +116,7 @@ async def test_products_are_locked_in_ascending_id_order(store: MemoryStore) -> 
 async def test_a_duplicate_sku_is_refused_on_add_and_on_save(store: MemoryStore) -> None:
     await seed(store)
 
-    async with ShopMemoryUnitOfWork(store).write() as uow:
+    async with InMemoryShopUnitOfWork(store).write() as uow:
         with pytest.raises(SkuTaken):
             await uow.products.add(a_product("p2", "SKU-1"))
         await uow.products.add(a_product("p2", "SKU-2"))
@@ -129,7 +130,7 @@ async def test_a_duplicate_sku_is_refused_on_add_and_on_save(store: MemoryStore)
 async def test_a_duplicate_idempotency_claim_is_refused(store: MemoryStore) -> None:
     await seed(store)
 
-    async with ShopMemoryUnitOfWork(store).write() as uow:
+    async with InMemoryShopUnitOfWork(store).write() as uow:
         with pytest.raises(DuplicateIdempotencyKey):
             await uow.idempotency.add(a_record())
         await uow.idempotency.add(a_record(user_id="u2"))  # another user's key is another key
