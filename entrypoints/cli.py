@@ -8,13 +8,17 @@ import getpass
 import logging
 import sys
 
-import uvicorn
 
 from application.accounts.dto import RegisterCommand, UserView
 from domain.shared.errors import DomainError
 from domain.shared.roles import Role
 from entrypoints.container import build_container, close_resources, migrate_database
-from entrypoints.http.server import HeadLimitedHttpToolsProtocol
+from entrypoints.http.server import (
+    BoundedHttpToolsProtocol,
+    RequestTimeouts,
+    ServerConfig,
+    serve,
+)
 from entrypoints.jobs import registered, run_once
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import ConfigurationError, Settings, resolve_secret_key
@@ -66,7 +70,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     resolve_secret_key(settings)  # fail fast, and make the development key once for all workers
     if settings.uses_embedded_database:
         asyncio.run(_migrate(settings))
-    uvicorn.run(
+    config = ServerConfig(
         "entrypoints.http.asgi:create",
         factory=True,
         host=args.host,
@@ -81,10 +85,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         forwarded_allow_ips=list(settings.trusted_proxies),
         server_header=False,  # do not advertise the server software
         # llhttp has no header size limit: ours refuses big heads (431); h11 gets the same.
-        http=HeadLimitedHttpToolsProtocol,
+        http=BoundedHttpToolsProtocol,
         h11_max_incomplete_event_size=settings.max_header_bytes,
+        # A half-sent request is closed (408) instead of holding its connection for ever.
+        request_timeouts=RequestTimeouts(
+            head=settings.request_head_timeout_seconds,
+            body_idle=settings.request_body_idle_timeout_seconds,
+        ),
     )
-    return 0
+    return serve(config)
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

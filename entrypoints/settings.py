@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     # Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed; none by default.
     trusted_proxies: Annotated[list[str], NoDecode] = []
     max_header_bytes: int = Field(32 * 1024, ge=4096, le=1024 * 1024)
+    # A request's line + headers must arrive within this of the connection opening (or of
+    # its first byte on a kept-alive connection), and a body may pause no longer than this.
+    request_head_timeout_seconds: int = Field(10, ge=1, le=300)
+    request_body_idle_timeout_seconds: int = Field(30, ge=1, le=3600)
     # The shop's one currency (ISO 4217), and how long an unpaid order holds its stock.
     currency: str = Field("USD", pattern=r"^[A-Za-z]{3}$")
     order_expiry_minutes: int = Field(30, ge=1, le=7 * 24 * 60)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -38,11 +39,16 @@ def free_port() -> int:
 
 @pytest.fixture
 def server_env(tmp_path: Path) -> dict[str, str]:
+    return environment_in(tmp_path)
+
+
+def environment_in(directory: Path) -> dict[str, str]:
+    """The test process's environment without CASEWORKS_*, plus a server's own files."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEWORKS_")}
     env.update(
-        CASEWORKS_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}",
+        CASEWORKS_DATABASE_URL=f"sqlite+aiosqlite:///{directory / 'e2e.db'}",
         CASEWORKS_ARGON2_PROFILE="CHEAPEST",
-        CASEWORKS_SECRET_KEY_FILE=str(tmp_path / "secret"),
+        CASEWORKS_SECRET_KEY_FILE=str(directory / "secret"),
         CASEWORKS_LOG_LEVEL="DEBUG",
     )
     return env
@@ -70,14 +76,22 @@ def server(tmp_path: Path, server_env: dict[str, str]) -> Iterator[Server]:
 
 
 @contextmanager
-def running_server(env: dict[str, str], cwd: Path, *args: str) -> Iterator[Server]:
-    """`caseworks serve` with this environment, for tests that need other settings."""
+def running_server(
+    env: dict[str, str], cwd: Path, *args: str, open_files: int | None = None
+) -> Iterator[Server]:
+    """`caseworks serve` with this environment, for tests that need other settings;
+    `open_files` sets the server's RLIMIT_NOFILE (capped by the hard limit)."""
     port = free_port()
     stderr_path = cwd / f"stderr-{port}.log"
     with stderr_path.open("wb") as stderr:
         command = [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port), *args]
         process = subprocess.Popen(
-            command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr
+            command,
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            preexec_fn=None if open_files is None else lambda: _limit_open_files(open_files),
         )
         try:
             base_url = f"http://127.0.0.1:{port}"
@@ -90,6 +104,13 @@ def running_server(env: dict[str, str], cwd: Path, *args: str) -> Iterator[Serve
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def _limit_open_files(count: int) -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY:
+        count = min(count, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (count, hard))
 
 
 def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
