@@ -62,7 +62,7 @@ def internal_error_response() -> JSONResponse:
 
 
 _DESCRIPTIONS = {
-    400: "Malformed request (e.g. a body that is not valid JSON)",
+    400: "Malformed request (e.g. a body that is not valid JSON, or a header sent twice)",
     401: "Missing, invalid, expired or revoked credentials",
     403: "Authenticated, but not allowed to do this",
     404: "No such object, or not one the caller may see",

@@ -8,6 +8,7 @@
 - A JSON body in any other media type is a 415, as on /login.
 - A JSON body is an object (422 `body_not_object` for `1.5`, `[]` or `null`), and one
   that cannot be read is a 400 `malformed_json`, whatever the parser tripped on.
+- A header the route takes once (`Idempotency-Key`) sent twice is a 400 `duplicate_header`.
 - A 204 carries no Content-Type, and a path ends at its end: Python's `$` also matches
   before a trailing newline, so `/todos/%0A` once reached `/todos/`.
 """
@@ -21,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import Request, Response
+from fastapi._compat import field_annotation_is_sequence
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
@@ -80,6 +82,8 @@ class ApiRoute(APIRoute):
         statuses = {422} | ({401} if self.is_protected else set())
         if self.body_field is not None:
             statuses |= {400, 413, 415}
+        if self.single_headers:
+            statuses |= {400}
         self.responses = responses(*statuses) | self.responses
         pattern = self.path_regex.pattern
         assert pattern.endswith("$"), pattern
@@ -102,10 +106,20 @@ class ApiRoute(APIRoute):
         content = (self.openapi_extra or {}).get("requestBody", {}).get("content", {})
         return self.body_field is not None or any(map(_is_json, content))
 
+    @property
+    def single_headers(self) -> tuple[str, ...]:
+        """The headers the route declares as one value (FastAPI takes a list for a list)."""
+        return tuple(
+            param.alias
+            for param in self.dependant.header_params
+            if not field_annotation_is_sequence(param.field_info.annotation)
+        )
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
         protected, optional = self.is_protected, self.takes_optional_token
         declared = frozenset(param.alias for param in self.dependant.query_params)
+        single_headers = self.single_headers
         takes_json, reads_json = self.body_field is not None, self.reads_json
 
         async def guarded(request: Request) -> Response:
@@ -116,6 +130,8 @@ class ApiRoute(APIRoute):
                 request.scope[_ACTOR] = await authenticate_bearer(request)
             if request.scope["query_string"]:
                 _refuse_undeclared(request, declared)
+            if single_headers:
+                _refuse_repeated(request, single_headers)
             if reads_json:
                 await _check_body(request, json_only=takes_json)
             return await handle(request)
@@ -162,6 +178,16 @@ def _refuse_undeclared(request: Request, declared: frozenset[str]) -> None:
                 for name in unknown
             ]
         )
+
+
+def _refuse_repeated(request: Request, names: tuple[str, ...]) -> None:
+    """FastAPI reads the first line of a header declared once and drops the others: the
+    client meant one of them, and which one is not ours to guess."""
+    for name in names:
+        count = len(request.headers.getlist(name))
+        if count > 1:
+            detail = f"send the {name} header once, not {count} times"
+            raise RequestRefused(400, "duplicate_header", detail, header=name)
 
 
 def _is_json(media_type: str) -> bool:

@@ -1,7 +1,8 @@
-"""What every JSON body meets before a route runs, walked over the operations the OpenAPI
-document lists (so a new route is covered as it is added): a body that is not a JSON object
-is a 422 `body_not_object`, and one that cannot be read at all is a 400 `malformed_json`;
-neither changes anything."""
+"""What every JSON body and declared header meets before a route runs, walked over the
+operations the OpenAPI document lists (so a new route is covered as it is added): a body
+that is not a JSON object is a 422 `body_not_object`, one that cannot be read at all is a
+400 `malformed_json`, and a header declared once but sent twice is a 400 `duplicate_header`;
+none of them changes anything."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.http.conftest import assert_problem
+from tests.http.conftest import SignUp, assert_problem, assert_unauthorized
 from tests.http.shop_helpers import JSON, add_product
 
 NOT_OBJECTS = [
@@ -144,3 +145,49 @@ async def test_patch_with_a_bare_number_moves_nothing(
         response = await client.patch(todo_url, content=body, headers={**world.admin, **JSON})
         assert_problem(response, 422, "body_not_object")
     assert await world.state() == before
+
+
+@pytest.mark.parametrize("keys", [("k-1", "k-2"), ("k-1", "k-1")])
+async def test_two_idempotency_key_lines_are_400_and_place_no_order(
+    client: httpx.AsyncClient, world: World, keys: tuple[str, str]
+) -> None:
+    before = await world.state()
+    headers = [*world.admin.items(), *(("Idempotency-Key", key) for key in keys)]
+    body = {"lines": [{"product_id": world.ids["product_id"], "quantity": 1}]}
+
+    response = await client.post("/orders", json=body, headers=headers)
+
+    problem = assert_problem(response, 400, "duplicate_header")
+    assert problem["header"] == "Idempotency-Key"
+    assert await world.state() == before  # no order, the stock untouched
+
+
+async def test_every_declared_header_sent_twice_is_400_and_documented(
+    app: FastAPI, client: httpx.AsyncClient, world: World
+) -> None:
+    checked = set()
+    for method, path, operation in operations(app):
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] != "header":
+                continue
+            name = parameter["name"]
+            twice = [(name, "a"), (name, "b")]
+            url = concrete(path, **world.ids)
+            response = await client.request(
+                method, url, json={}, headers=[*world.admin.items(), *twice]
+            )
+            assert assert_problem(response, 400, "duplicate_header")["header"] == name
+            assert "400" in operation["responses"], (method, path)
+            if {} not in operation.get("security", [{}]):  # authentication still comes first
+                assert_unauthorized(await client.request(method, url, json={}, headers=twice))
+            checked.add((method, path, name))
+    assert ("POST", "/orders", "Idempotency-Key") in checked
+
+
+async def test_a_header_no_route_declares_may_repeat(
+    client: httpx.AsyncClient, signed_up: SignUp
+) -> None:
+    alice = await signed_up("alice")
+    headers = [*alice.items(), ("X-Note", "one"), ("X-Note", "two")]
+    response = await client.post("/todos/", json={"task": "x"}, headers=headers)
+    assert response.status_code == 201, response.text
