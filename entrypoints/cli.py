@@ -8,7 +8,6 @@ import getpass
 import logging
 import sys
 
-
 from application.accounts.dto import RegisterCommand, UserView
 from domain.shared.errors import DomainError
 from domain.shared.roles import Role

@@ -13,7 +13,12 @@ from starlette.routing import Match
 
 from application.shared.ports import StorageConflict, StorageUnavailable
 from domain.shared.errors import DomainError, ErrorKind, RateLimited
-from entrypoints.http.problems import internal_error_response, problem_response
+from entrypoints.http.problems import (
+    NOT_JSON,
+    RequestRefused,
+    internal_error_response,
+    problem_response,
+)
 
 log = logging.getLogger("caseworks.http")
 
@@ -53,11 +58,16 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [_public(error) for error in exc.errors()]
     if any(error["type"] == "json_invalid" for error in errors):
-        return problem_response(400, "malformed_json", "request body is not valid JSON")
+        return problem_response(400, "malformed_json", NOT_JSON)
     first: dict[str, Any] = errors[0] if errors else {"loc": [], "msg": "invalid request"}
     where = ".".join(str(part) for part in first["loc"])
     detail = f"{where}: {first['msg']}" if where else first["msg"]
     return problem_response(422, "validation_failed", detail, errors=errors)
+
+
+async def on_request_refused(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestRefused)
+    return problem_response(exc.status, exc.code, exc.detail, **exc.extra)
 
 
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -118,6 +128,7 @@ def _public(error: Any) -> dict[str, Any]:
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(RequestRefused, on_request_refused)
     app.add_exception_handler(HTTPException, on_http_error)
     app.add_exception_handler(StorageUnavailable, on_storage_unavailable)
     app.add_exception_handler(StorageConflict, on_storage_conflict)

@@ -43,13 +43,26 @@ def problem_response(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
+class RequestRefused(Exception):
+    """The edge refuses the request as a whole (its framing, not one field of it) with a
+    status and code of its own; errors.py answers it as a problem."""
+
+    def __init__(self, status: int, code: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status, self.code, self.detail, self.extra = status, code, detail, extra
+
+
+# The one detail of a 400 `malformed_json`, whichever parser gave up on the body.
+NOT_JSON = "request body is not valid JSON"
+
+
 def internal_error_response() -> JSONResponse:
     """A bug on our side: the same answer wherever it is caught, nothing internal in it."""
     return problem_response(500, "internal_error", "an internal error occurred")
 
 
 _DESCRIPTIONS = {
-    400: "Malformed request (e.g. a body that is not valid JSON)",
+    400: "Malformed request (e.g. a body that is not valid JSON, or a header sent twice)",
     401: "Missing, invalid, expired or revoked credentials",
     403: "Authenticated, but not allowed to do this",
     404: "No such object, or not one the caller may see",
