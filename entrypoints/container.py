@@ -31,6 +31,7 @@ from adapters.sql.idempotency import SqlIdempotencyUnitOfWork
 from adapters.sql.migrate import loggable_url, prepare_sqlite_directory, upgrade
 from adapters.sql.postgres_reads import PostgresReadTransactions
 from adapters.sql.readiness import SqlReadinessProbe
+from adapters.sql.reads import RequestReads
 from adapters.sql.shop.uow import SqlShopUnitOfWork
 from adapters.sql.sqlite_reads import (
     SqliteInlineReads,
@@ -122,6 +123,13 @@ class Container(containers.DeclarativeContainer):
         _closing_engine, resources, config.database_url, config.db_pool_size, True
     )
     postgres_reads = providers.Singleton(PostgresReadTransactions, read_engine)
+    # The reads of one HTTP request share one read transaction (adapters/sql/reads.py).
+    request_reads = providers.Selector(
+        config.backend,
+        memory=providers.Object(None),
+        sqlite=providers.Singleton(RequestReads, sqlite_reads),
+        postgresql=providers.Singleton(RequestReads, postgres_reads),
+    )
     _storage = _Storage(
         config.backend, memory_store, engine, sqlite_reads, sqlite_write_gate, postgres_reads
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.sql.uow import ReadTransaction, ReadTransactions
+from adapters.sql.reads import ReadTransaction, ReadTransactions
 from application.shared.ports import StorageUnavailable
 
 log = logging.getLogger("caseworks.storage")

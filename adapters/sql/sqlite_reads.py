@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from adapters.sql.uow import ReadTransaction, ReadTransactions
+from adapters.sql.reads import ReadTransaction, ReadTransactions
 from application.shared.ports import ReadinessProbe, ReadOnlyTransaction
 
 # A reader should never wait; if it must (WAL recovery), it gives up quickly.

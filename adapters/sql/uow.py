@@ -8,25 +8,16 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql.errors import port_error
+from adapters.sql.reads import (
+    ReadTransaction,
+    ReadTransactions,
+    end_shared_read,
+    give_back,
+    open_read,
+)
 from application.shared.ports import ReadOnlyTransaction, UnitOfWork
 
 log = logging.getLogger("caseworks.storage")
-
-
-class ReadTransaction(abc.ABC):
-    """An open read-only transaction: one snapshot, and the database refuses writes."""
-
-    connection: Any  # an AsyncConnection, or anything with the same `execute`
-
-    @abc.abstractmethod
-    async def close(self) -> None: ...
-
-
-class ReadTransactions(abc.ABC):
-    """How a database opens read transactions (PostgreSQL and SQLite differ)."""
-
-    @abc.abstractmethod
-    async def open(self) -> ReadTransaction: ...
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -50,6 +41,7 @@ class SqlUnitOfWork(UnitOfWork):
         # and polling, which measured here as multi-second tails under 32 writers.
         self._gate = write_gate
         self._read: ReadTransaction | None = None
+        self._shared_read = False  # the request's read (adapters/sql/reads.py)
         self._connection: AsyncConnection | None = None
         self._gated = False
 
@@ -61,9 +53,10 @@ class SqlUnitOfWork(UnitOfWork):
     async def begin(self) -> None:
         try:
             if self.is_read_only:
-                self._read = await self._reads.open()
+                self._read, self._shared_read = await open_read(self._reads)
                 self._bind(self._read.connection)
             else:
+                await end_shared_read()  # reads after this write must see it
                 await self._begin_write()
         except Exception as error:
             translated = port_error(error)
@@ -97,7 +90,9 @@ class SqlUnitOfWork(UnitOfWork):
         read, self._read = self._read, None
         connection, self._connection = self._connection, None
         try:
-            if read is not None:
+            if read is not None and self._shared_read:
+                await give_back(failed=error is not None)
+            elif read is not None:
                 await read.close()
             if connection is not None:
                 await connection.close()  # rolls back whatever was not committed

@@ -88,7 +88,11 @@ def create_app(container: Container) -> FastAPI:
                 "Idempotent-Replayed",
             ],
         )
-    app.add_middleware(RequestContextMiddleware, log_requests=container.config.access_log())
+    app.add_middleware(
+        RequestContextMiddleware,
+        log_requests=container.config.access_log(),
+        storage=container.request_reads(),
+    )
     return app
 
 

@@ -7,6 +7,8 @@ import logging
 import re
 import secrets
 import time
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,12 +21,22 @@ error_log = logging.getLogger("caseworks.http")
 _SAFE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._\-]{1,64}")
 
 
-class RequestContextMiddleware:
-    """Gives every request an id (kept from X-Request-ID when it is safe) and logs it."""
+class RequestScope(Protocol):
+    """Per-request storage state (the SQL adapters' shared read transaction)."""
 
-    def __init__(self, app: ASGIApp, log_requests: bool = True) -> None:
+    def scope(self) -> AbstractAsyncContextManager[None]: ...
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (kept from X-Request-ID when it is safe) and logs it, and
+    runs it inside the storage's request scope, when it has one."""
+
+    def __init__(
+        self, app: ASGIApp, log_requests: bool = True, storage: RequestScope | None = None
+    ) -> None:
         self.app = app
         self.log_requests = log_requests
+        self.storage = storage
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -45,7 +57,11 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            if self.storage is not None and scope["type"] == "http":
+                async with self.storage.scope():
+                    await self.app(scope, receive, send_with_id)
+            else:
+                await self.app(scope, receive, send_with_id)
         except Exception:
             # A bug on our side. Handled here, inside the request's context, so the log line
             # and the problem+json answer both carry the request id; nothing internal leaks.

@@ -25,8 +25,9 @@ BACKENDS = ["sqlite", "postgres"]
 SECRET = "two-servers-e2e-secret-key-long-enough-0123456789"  # shared: a token works on both
 ADMIN = "root"
 PASSWORD = "correct horse battery staple"
-# The servers' own sweepers (every 30-60 s) never expire this module's orders; the CLI
-# sweep, given a shorter expiry, expires those the cancel-vs-expire test made old.
+# The servers' own jobs (every 30-60 s) never expire this module's orders; the CLI's
+# `jobs run shop.expire_orders`, given a shorter expiry, expires those the
+# cancel-vs-expire test made old.
 SERVER_EXPIRY_MINUTES = 7 * 24 * 60
 CLI_EXPIRY_MINUTES = 60
 MADE_OLD_BY = timedelta(hours=2)

@@ -164,6 +164,9 @@ async def test_one_idempotency_key_sent_twenty_times_places_one_order(cluster: C
     assert_servers_quiet(cluster)
 
 
+EXPIRE_ORDERS = ["jobs", "run", "shop.expire_orders"]  # the server's job, once, alone
+
+
 async def _make_old(database_url: str, order_ids: Sequence[str]) -> None:
     """Back-date the orders in the database, so the sweep finds them overdue."""
     engine = create_engine(database_url)
@@ -178,9 +181,9 @@ async def _make_old(database_url: str, order_ids: Sequence[str]) -> None:
 
 
 async def test_cancel_racing_the_expiry_sweep_returns_stock_once(cluster: Cluster) -> None:
-    """Buyers cancel old unpaid orders on both servers while two `caseworks orders expire`
-    processes sweep them: every order ends cancelled or expired, and the stock comes back
-    exactly once."""
+    """Buyers cancel old unpaid orders on both servers while two `caseworks jobs run
+    shop.expire_orders` processes sweep them: every order ends cancelled or expired, and
+    the stock comes back exactly once."""
     async with httpx.AsyncClient(timeout=TIMEOUT, limits=LIMITS) as http:
         mug, tea = (
             await new_product(http, cluster, stock=400),
@@ -204,9 +207,7 @@ async def test_cancel_racing_the_expiry_sweep_returns_stock_once(cluster: Cluste
 
         cli_env = cluster.env | {"CASEWORKS_ORDER_EXPIRY_MINUTES": str(CLI_EXPIRY_MINUTES)}
         sweeps = [
-            asyncio.create_task(
-                asyncio.to_thread(run_cli, ["orders", "expire"], cli_env, cluster.cwd)
-            )
+            asyncio.create_task(asyncio.to_thread(run_cli, EXPIRE_ORDERS, cli_env, cluster.cwd))
             for _ in range(2)
         ]
         # Cancels one after another, 10 ms apart, on both servers, from shortly after the
@@ -233,7 +234,7 @@ async def test_cancel_racing_the_expiry_sweep_returns_stock_once(cluster: Cluste
             assert result.returncode == 0, result.stderr
             assert '"level": "error"' not in result.stderr, result.stderr
             assert "Traceback" not in result.stderr, result.stderr
-        reported = [re.fullmatch(r"expired (\d+) orders, .*", r.stdout.strip()) for r in swept]
+        reported = [re.fullmatch(r"shop\.expire_orders: (\d+)", r.stdout.strip()) for r in swept]
         assert all(reported), [r.stdout for r in swept]
         expired_by_sweeps = sum(int(m.group(1)) for m in reported if m)
 

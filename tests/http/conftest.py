@@ -116,7 +116,11 @@ async def admin_headers(client: httpx.AsyncClient, container: Container) -> dict
     from application.accounts.dto import RegisterCommand
     from domain.shared.roles import Role
 
-    await container.register_user().execute(RegisterCommand("root", PASSWORD, role=Role.ADMIN))
+    await (
+        container.accounts()
+        .register_user()
+        .execute(RegisterCommand("root", PASSWORD, role=Role.ADMIN))
+    )
     return bearer(await login(client, "root"))
 
 

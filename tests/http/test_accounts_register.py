@@ -54,7 +54,7 @@ async def test_the_stored_hash_is_not_the_password(
     client: httpx.AsyncClient, container: Container
 ) -> None:
     body = await register(client, "dave")
-    async with container.uow().read() as uow:
+    async with container.accounts.uow().read() as uow:
         user = await uow.users.get(body["id"])
     assert user is not None
     assert user.password_hash != PASSWORD

@@ -24,7 +24,7 @@ async def test_an_unexpected_error_is_a_clean_500(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     headers = await signed_up("alice")
-    container.list_todos.override(providers.Object(BrokenListTodos()))
+    container.todos.list_todos.override(providers.Object(BrokenListTodos()))
     caplog.set_level(logging.ERROR)
 
     response = await client.get("/todos/", headers={**headers, "X-Request-ID": "trace-500"})

@@ -75,7 +75,7 @@ def _caseworks_code() -> FastAPI:
 
 
 async def _create_accounts(container: Container, *, user: bool) -> None:
-    register = container.register_user()
+    register = container.accounts().register_user()
     await register.execute(RegisterCommand(ADMIN.username, ADMIN.password, role=Role.ADMIN))
     if user:
         await register.execute(RegisterCommand(USER.username, USER.password))

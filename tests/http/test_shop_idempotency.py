@@ -114,8 +114,8 @@ async def test_a_retry_while_the_first_request_runs_is_a_409(
     keyed = {**alice, "Idempotency-Key": "k"}
     # The first request claims the key, then stops before its order's transaction.
     paused = PausingUnitOfWork(container.memory_store(), pause_before=2)
-    place = providers.Factory(PlaceOrder, paused, container.clock, container.currency)
-    with container.place_order.override(place):
+    place = providers.Factory(PlaceOrder, paused, container.clock, container.shop.currency)
+    with container.shop.place_order.override(place):
         first = asyncio.create_task(
             client.post("/orders", json=order_body(mug["id"]), headers=keyed)
         )

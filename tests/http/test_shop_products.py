@@ -116,7 +116,11 @@ async def test_nan_is_not_json(client: httpx.AsyncClient, admin_headers: dict[st
 @pytest.fixture
 async def jpy_client(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[httpx.AsyncClient]:
     container = make_container(tmp_path, sqlite_template, "memory", currency="JPY")
-    await container.register_user().execute(RegisterCommand("root", PASSWORD, role=Role.ADMIN))
+    await (
+        container.accounts()
+        .register_user()
+        .execute(RegisterCommand("root", PASSWORD, role=Role.ADMIN))
+    )
     transport = httpx.ASGITransport(app=create_app(container))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         client.headers.update(bearer(await login(client, "root")))

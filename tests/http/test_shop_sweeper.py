@@ -1,5 +1,6 @@
-"""The running server expires unpaid orders (their stock comes back) and forgets old
-idempotency keys: a task of the app's lifespan that outlives its own errors."""
+"""The running server's jobs expire unpaid orders (their stock comes back) and forget old
+idempotency keys: a task of the app's lifespan (entrypoints/jobs.py) that outlives its
+own errors."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from dependency_injector import providers
 
 from application.accounts.dto import RegisterCommand
 from domain.shared.roles import Role
-from entrypoints import sweeper
+from entrypoints import jobs
 from entrypoints.http.app import create_app
 from tests.http.conftest import PASSWORD, bearer, login, make_container, register
 from tests.http.shop_helpers import add_product
@@ -23,17 +24,17 @@ from tests.support.clock import ManualClock
 
 
 @pytest.fixture(autouse=True)
-def quick_sweeps(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sweeper, "PAUSE_SECONDS", (0.01, 0.02))
+def quick_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs, "PAUSE_SECONDS", (0.01, 0.02))
 
 
 async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
-    """Polls `check` for up to 5 s: the sweeper runs in its own task."""
+    """Polls `check` for up to 5 s: the jobs run in their own task."""
     for _ in range(500):
         if await check():
             return
         await asyncio.sleep(0.01)
-    raise AssertionError("the sweeper did not get there in 5 s")
+    raise AssertionError("the jobs did not get there in 5 s")
 
 
 async def test_an_unpaid_order_expires_and_its_stock_returns(
@@ -42,7 +43,8 @@ async def test_an_unpaid_order_expires_and_its_stock_returns(
     container = make_container(tmp_path, sqlite_template, "memory", order_expiry_minutes=1)
     clock = ManualClock(datetime.now(UTC))
     container.clock.override(providers.Object(clock))
-    await container.register_user().execute(RegisterCommand("root", PASSWORD, role=Role.ADMIN))
+    register_root = container.accounts().register_user()
+    await register_root.execute(RegisterCommand("root", PASSWORD, role=Role.ADMIN))
     app = create_app(container)
 
     async with app.router.lifespan_context(app):
@@ -56,7 +58,7 @@ async def test_an_unpaid_order_expires_and_its_stock_returns(
             keyed = {**alice, "Idempotency-Key": "k"}
             placed = await client.post("/orders", json=body, headers=keyed)
             url = placed.headers["Location"]
-            await asyncio.sleep(0.1)  # sweeps run, but nothing is overdue yet
+            await asyncio.sleep(0.1)  # the jobs run, but nothing is overdue yet
             assert (await client.get(url, headers=alice)).json()["status"] == "pending_payment"
 
             clock.advance(minutes=1, seconds=1)
@@ -68,7 +70,7 @@ async def test_an_unpaid_order_expires_and_its_stock_returns(
             stock = (await client.get(f"/products/{mug['id']}")).json()["stock"]
             assert stock == 3
 
-            keys = container.memory_store().table("idempotency_keys_by_user")
+            keys = container.memory_store().of("shared").table("idempotency_keys_by_user")
             assert any(keys.values())
             clock.advance(hours=24)
 
@@ -76,33 +78,61 @@ async def test_an_unpaid_order_expires_and_its_stock_returns(
                 return not any(keys.values())  # user id -> {key: record}
 
             await eventually(forgotten)
-    assert not [t for t in asyncio.all_tasks() if t.get_name() == "caseworks-order-sweeper"]
+    assert not [t for t in asyncio.all_tasks() if t.get_name() == "caseworks-jobs"]
 
 
-async def test_a_failed_sweep_is_logged_and_the_next_one_runs(
-    tmp_path: Path,
-    sqlite_template: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+class FlakyJob:
+    """Fails on its first pass, as when the database went away for a while."""
+
+    def __init__(self, calls: list[int]) -> None:
+        self._calls = calls
+
+    async def execute(self) -> int:
+        self._calls.append(1)
+        if len(self._calls) == 1:
+            raise ConnectionError("database went away")
+        return 0
+
+
+async def test_a_failed_job_is_logged_and_the_next_pass_runs(
+    tmp_path: Path, sqlite_template: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     calls: list[int] = []
-
-    async def flaky_sweep(container: object) -> tuple[int, int]:
-        calls.append(1)
-        if len(calls) == 1:
-            raise ConnectionError("database went away")
-        return 0, 0
-
-    monkeypatch.setattr(sweeper, "sweep", flaky_sweep)
     container = make_container(tmp_path, sqlite_template, "memory")
+    container.shop.expire_orders.override(providers.Factory(FlakyJob, calls))
     app = create_app(container)
 
-    with caplog.at_level(logging.ERROR, logger="caseworks.shop.sweeper"):
+    with caplog.at_level(logging.ERROR, logger="caseworks.jobs"):
         async with app.router.lifespan_context(app):
 
-            async def swept_again() -> bool:
+            async def ran_again() -> bool:
                 return len(calls) >= 2
 
-            await eventually(swept_again)
+            await eventually(ran_again)
 
-    assert [r.getMessage() for r in caplog.records] == ["order sweep failed"]
+    assert [r.getMessage() for r in caplog.records] == ["job failed"]
+    assert [getattr(r, "job", None) for r in caplog.records] == ["shop.expire_orders"]
+    assert not [t for t in asyncio.all_tasks() if t.get_name() == "caseworks-jobs"]
+
+
+class CountingJob:
+    def __init__(self, done: int) -> None:
+        self._done = done
+
+    async def execute(self) -> int:
+        return self._done
+
+
+async def test_a_failing_job_does_not_stop_the_others(caplog: pytest.LogCaptureFixture) -> None:
+    registered = jobs.registered(
+        {
+            "first": {"flaky": lambda: FlakyJob([])},
+            "second": {"steady": lambda: CountingJob(3)},
+        }
+    )
+
+    with caplog.at_level(logging.ERROR, logger="caseworks.jobs"):
+        done = await jobs.run_once(registered)
+
+    assert done == {"second.steady": 3}
+    assert [getattr(r, "job", None) for r in caplog.records] == ["first.flaky"]

@@ -73,7 +73,11 @@ async def test_an_admin_gets_404_too(
     body: dict[str, Any] | None,
 ) -> None:
     alice, todo = await alices_todo(client, signed_up)
-    await container.register_user().execute(RegisterCommand("root", PASSWORD, role=Role.ADMIN))
+    await (
+        container.accounts()
+        .register_user()
+        .execute(RegisterCommand("root", PASSWORD, role=Role.ADMIN))
+    )
     root = bearer(await login(client, "root"))
     assert (await client.get("/users/me", headers=root)).json()["role"] == "admin"
 
