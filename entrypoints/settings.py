@@ -50,7 +50,8 @@ class Settings(BaseSettings):
     # Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed; none by default.
     trusted_proxies: Annotated[list[str], NoDecode] = []
     max_header_bytes: int = Field(32 * 1024, ge=4096, le=1024 * 1024)
-    # The shop's one currency (ISO 4217), and how long an unpaid order holds its stock.
+    # The shop's one currency (ISO 4217), and how long an unpaid order holds its stock (its
+    # deadline is set when it is placed: a change applies to new orders only).
     currency: str = Field("USD", pattern=r"^[A-Za-z]{3}$")
     order_expiry_minutes: int = Field(30, ge=1, le=7 * 24 * 60)
     # The first administrator, created at start-up when there is none yet (any storage).

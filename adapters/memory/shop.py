@@ -112,9 +112,9 @@ class InMemoryOrderRepository(OrderRepository):
         page = orders[query.offset : query.offset + query.limit]
         return [clone(o) for o in page], len(orders)
 
-    async def list_expirable(self, created_before: datetime, limit: int) -> Sequence[str]:
-        due = [o for o in self._orders.values() if o.is_overdue(created_before)]
-        due.sort(key=lambda o: (o.created_at, o.id))
+    async def list_expirable(self, now: datetime, limit: int) -> Sequence[str]:
+        due = [o for o in self._orders.values() if o.is_overdue(now)]
+        due.sort(key=lambda o: (o.expires_at, o.id))
         return [o.id for o in due[:limit]]
 
 

@@ -119,10 +119,12 @@ orders = Table(
     Column("status", String(16), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),  # the payment deadline (migration 0003)
     Column("updated_at", UtcDateTime, nullable=False),
     Column("payment_reference", String(255), nullable=True),
     Index("ix_orders_user_created", "user_id", "created_at"),
-    Index("ix_orders_status_created", "status", "created_at"),  # the expiry sweep
+    Index("ix_orders_status_created", "status", "created_at"),  # `status` lists, newest first
+    Index("ix_orders_status_expires", "status", "expires_at"),  # the expiry sweep
 )
 
 # An order's lines (snapshots, written once) and status history (appended to), in the

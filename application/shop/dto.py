@@ -141,6 +141,7 @@ class OrderView:
     total: Decimal
     currency: str
     created_at: datetime
+    expires_at: datetime
     updated_at: datetime
     history: tuple[StatusChangeView, ...]
     payment_reference: str | None

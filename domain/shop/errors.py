@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime
 
 from domain.shared.errors import Conflict, InvalidInput, NotFound
 
@@ -138,6 +139,17 @@ class InvalidTransition(Conflict):
         super().__init__(detail, order_status=status, target=target)
         self.status = status
         self.target = target
+
+
+class OrderPaymentOverdue(Conflict):
+    """The order's payment deadline has passed: it can no longer be paid, and expires."""
+
+    code = "order_payment_overdue"
+
+    @classmethod
+    def for_order(cls, order_id: str, expires_at: datetime) -> OrderPaymentOverdue:
+        deadline = expires_at.isoformat().replace("+00:00", "Z")
+        return cls(f"order {order_id!r} had to be paid by {deadline}", order_id=order_id)
 
 
 class PaymentDeclined(Conflict):

@@ -25,11 +25,12 @@ BACKENDS = ["sqlite", "postgres"]
 SECRET = "two-servers-e2e-secret-key-long-enough-0123456789"  # shared: a token works on both
 ADMIN = "root"
 PASSWORD = "correct horse battery staple"
-# The servers' own sweepers (every 30-60 s) never expire this module's orders; the CLI
-# sweep, given a shorter expiry, expires those the cancel-vs-expire test made old.
+# The servers' own sweepers (every 30-60 s) never expire this module's orders, placed with
+# a week to pay; the cancel-vs-expire test moves its orders' deadlines into the past, for
+# the CLI sweep (a setting changed later would move no deadline of a placed order).
 SERVER_EXPIRY_MINUTES = 7 * 24 * 60
-CLI_EXPIRY_MINUTES = 60
 MADE_OLD_BY = timedelta(hours=2)
+OVERDUE_BY = timedelta(hours=1)
 ORDERS_TO_SWEEP = 100  # one full batch of the sweep (ExpireOrders.batch_size)
 TIMEOUT = httpx.Timeout(60.0)
 # Enough kept-alive connections for every request of a burst: opened beforehand (see

@@ -26,10 +26,10 @@ from adapters.sql.tables import orders as orders_table
 from tests.e2e.conftest import run_cli
 from tests.e2e.shop_cluster import (
     BACKENDS,
-    CLI_EXPIRY_MINUTES,
     LIMITS,
     MADE_OLD_BY,
     ORDERS_TO_SWEEP,
+    OVERDUE_BY,
     TIMEOUT,
     Cluster,
     assert_servers_quiet,
@@ -165,13 +165,15 @@ async def test_one_idempotency_key_sent_twenty_times_places_one_order(cluster: C
 
 
 async def _make_old(database_url: str, order_ids: Sequence[str]) -> None:
-    """Back-date the orders in the database, so the sweep finds them overdue."""
+    """Back-date the orders in the database, deadline included, so the sweep finds them
+    overdue."""
     engine = create_engine(database_url)
     try:
         async with engine.begin() as connection:
-            when = datetime.now(UTC) - MADE_OLD_BY
+            now = datetime.now(UTC)
             aged = update(orders_table).where(orders_table.c.id.in_(order_ids))
-            result = await connection.execute(aged.values(created_at=when))
+            placed, due = now - MADE_OLD_BY, now - OVERDUE_BY
+            result = await connection.execute(aged.values(created_at=placed, expires_at=due))
             assert result.rowcount == len(order_ids)
     finally:
         await engine.dispose()
@@ -202,10 +204,9 @@ async def test_cancel_racing_the_expiry_sweep_returns_stock_once(cluster: Cluste
         assert await stock_of(http, cluster, tea) == 200 - ORDERS_TO_SWEEP
         await _make_old(cluster.database_url, [order_id for order_id, _ in orders])
 
-        cli_env = cluster.env | {"CASEWORKS_ORDER_EXPIRY_MINUTES": str(CLI_EXPIRY_MINUTES)}
         sweeps = [
             asyncio.create_task(
-                asyncio.to_thread(run_cli, ["orders", "expire"], cli_env, cluster.cwd)
+                asyncio.to_thread(run_cli, ["orders", "expire"], cluster.env, cluster.cwd)
             )
             for _ in range(2)
         ]

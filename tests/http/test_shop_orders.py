@@ -4,6 +4,7 @@ moving through the lifecycle. The rules are unit-tested in tests/unit/shop."""
 from __future__ import annotations
 
 import codecs
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -50,8 +51,10 @@ async def test_placing_an_order(
     assert "Idempotent-Replayed" not in response.headers
     assert set(order) == {
         *("id", "user_id", "status", "lines", "total", "currency"),
-        *("created_at", "updated_at", "history"),
+        *("created_at", "expires_at", "updated_at", "history"),
     }
+    created = datetime.fromisoformat(order["created_at"])
+    assert datetime.fromisoformat(order["expires_at"]) == created + timedelta(minutes=30)
     assert order["lines"] == [
         {"product_id": mug["id"], "sku": mug["sku"], "name": "Mug", "unit_price": "19.99",
          "quantity": 2, "line_total": "39.98"},

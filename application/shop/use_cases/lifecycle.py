@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
 
 from application.shared.actor import Actor
 from application.shared.ports import Clock
@@ -13,8 +12,6 @@ from application.shop.dto import OrderView
 from application.shop.ports import PaymentGateway, ShopUnitOfWork
 from application.shop.use_cases.access import load_order, require_admin, return_stock
 from domain.shop.orders import Order, OrderStatus
-
-DEFAULT_EXPIRY_MINUTES = 30
 
 
 class PayOrder:
@@ -29,10 +26,12 @@ class PayOrder:
         async with self._uow.write() as uow:
             order = await load_order(uow, actor, order_id, lock=True)
             require_admin(actor, "mark orders paid")
-            # Under the order's lock, so two payments of one order never both charge.
-            order.check_can_become(OrderStatus.PAID)
+            # Under the order's lock, so two payments of one order never both charge; and
+            # never past the order's deadline, even if the sweeper has not expired it yet.
+            now = self._clock.now()
+            order.check_payable(now)
             reference = await self._payments.charge(order)
-            order.pay(self._clock.now(), reference)
+            order.pay(now, reference)
             await uow.orders.save(order)
             await uow.commit()
         return OrderView.from_order(order)
@@ -99,22 +98,16 @@ class CancelOrder:
 
 
 class ExpireOrders:
-    """The sweeper: expires orders unpaid for longer than `expiry_minutes` and returns
-    their stock, one transaction per batch. Safe beside CancelOrder and other sweepers:
-    each order is locked and checked again, so its stock comes back exactly once."""
+    """The sweeper: expires orders unpaid past their deadline (`expires_at`, fixed when
+    each was placed) and returns their stock, one transaction per batch. Safe beside
+    CancelOrder and other sweepers: each order is locked and checked again, so its stock
+    comes back exactly once."""
 
-    def __init__(
-        self,
-        uow: ShopUnitOfWork,
-        clock: Clock,
-        expiry_minutes: int = DEFAULT_EXPIRY_MINUTES,
-        batch_size: int = 100,
-    ) -> None:
-        if expiry_minutes < 1 or batch_size < 1:
-            raise ValueError("expiry_minutes and batch_size must be positive")
+    def __init__(self, uow: ShopUnitOfWork, clock: Clock, batch_size: int = 100) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be positive")
         self._uow = uow
         self._clock = clock
-        self._expiry = timedelta(minutes=expiry_minutes)
         self._batch_size = batch_size
 
     async def execute(self) -> int:
@@ -123,14 +116,13 @@ class ExpireOrders:
         while True:
             async with self._uow.write() as uow:
                 now = self._clock.now()
-                cutoff = now - self._expiry
-                ids = await uow.orders.list_expirable(cutoff, self._batch_size)
+                ids = await uow.orders.list_expirable(now, self._batch_size)
                 units: Counter[str] = Counter()
                 # Orders first, by ascending id, then their products: the lock order
                 # CancelOrder follows too, so the two never deadlock.
                 for order_id in sorted(ids):
                     order = await uow.orders.get_for_update(order_id)
-                    if order is None or not order.is_overdue(cutoff):
+                    if order is None or not order.is_overdue(now):
                         continue  # paid or cancelled since it was listed
                     units.update(order.expire(now))
                     await uow.orders.save(order)

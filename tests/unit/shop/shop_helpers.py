@@ -89,6 +89,7 @@ class Shop:
     payments: InMemoryPaymentGateway
     uow_class: Callable[[MemoryStore], ShopUnitOfWork]
     currency: Currency = USD
+    expiry_minutes: int = 30  # CASEWORKS_ORDER_EXPIRY_MINUTES, as PlaceOrder gets it
 
     def uow(self) -> ShopUnitOfWork:
         return self.uow_class(self.store)
@@ -138,7 +139,7 @@ class Shop:
     # --- orders -------------------------------------------------------------------------
 
     def place_order_use_case(self) -> PlaceOrder:
-        return PlaceOrder(self.uow(), self.clock, self.currency)
+        return PlaceOrder(self.uow(), self.clock, self.currency, self.expiry_minutes)
 
     async def place(
         self,
@@ -162,9 +163,8 @@ class Shop:
     async def cancel(self, actor: Actor, order_id: str) -> OrderView:
         return await CancelOrder(self.uow(), self.clock, self.payments).execute(actor, order_id)
 
-    async def expire(self, expiry_minutes: int = 30, batch_size: int = 100) -> int:
-        sweeper = ExpireOrders(self.uow(), self.clock, expiry_minutes, batch_size)
-        return await sweeper.execute()
+    async def expire(self, batch_size: int = 100) -> int:
+        return await ExpireOrders(self.uow(), self.clock, batch_size).execute()
 
     async def forget_keys(self, batch_size: int = 1000) -> int:
         return await ForgetIdempotencyKeys(self.uow(), self.clock, batch_size).execute()

@@ -26,7 +26,7 @@ def a_product(product_id: str = "p1", sku: str = "SKU-1") -> Product:
 
 def an_order(order_id: str = "o1") -> Order:
     line = OrderLine("p1", "SKU-1", "Mug", Money.parse("1", USD), 1)
-    return Order.place(order_id, "u1", (line,), USD, NOW)
+    return Order.place(order_id, "u1", (line,), USD, NOW, pay_within=timedelta(minutes=30))
 
 
 def a_record(key: str = "k1", user_id: str = "u1") -> IdempotencyRecord:
