@@ -92,12 +92,17 @@ products = Table(
     Column("description", String(2000), nullable=False),
     Column("price_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
+    # Units: `stock` is what orders may take, `reserved` what orders hold; the units on
+    # the shelf (the domain's on_hand) are their sum, so it is not stored (migration 0004).
     Column("stock", BigInteger, nullable=False),
+    Column("reserved", BigInteger, nullable=False, server_default="0"),
     Column("active", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", BigInteger, nullable=False, server_default="1"),  # the ETag
     # The last line of defence against an oversell: the database refuses it too.
     CheckConstraint("stock >= 0", name="ck_products_stock_not_negative"),
+    CheckConstraint("reserved >= 0", name="ck_products_reserved_not_negative"),
     CheckConstraint("price_minor >= 0", name="ck_products_price_not_negative"),
     Index("ix_products_sku", "sku", unique=True),
     # `q` is a substring search: only a trigram index serves LIKE '%q%' (PostgreSQL; on

@@ -38,7 +38,8 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     _S.CANCELLED: frozenset(),
     _S.EXPIRED: frozenset(),
 }
-# Leaving these states hands the reserved units back to the catalogue.
+# Entering these states hands the reserved units back to the catalogue (shipping takes
+# them off the shelf instead).
 RETURNS_STOCK = frozenset({_S.CANCELLED, _S.EXPIRED})
 
 
@@ -136,8 +137,10 @@ class Order:
         self._move(OrderStatus.PAID, now)
         self.payment_reference = payment_reference
 
-    def ship(self, now: datetime) -> None:
+    def ship(self, now: datetime) -> Counter[str]:
+        """Ship, and return the units per product that leave the shelf (no longer held)."""
         self._move(OrderStatus.SHIPPED, now)
+        return self._units()
 
     def deliver(self, now: datetime) -> None:
         self._move(OrderStatus.DELIVERED, now)
@@ -172,8 +175,10 @@ class Order:
         self.status = target
         self.updated_at = now
         self.history = (*self.history, StatusChange(target, now))
-        returned: Counter[str] = Counter()
-        if target in RETURNS_STOCK:
-            for line in self.lines:
-                returned[line.product_id] += line.quantity
-        return returned
+        return self._units() if target in RETURNS_STOCK else Counter()
+
+    def _units(self) -> Counter[str]:
+        units: Counter[str] = Counter()
+        for line in self.lines:
+            units[line.product_id] += line.quantity
+        return units

@@ -13,14 +13,16 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import bindparam, column, insert, inspect, select, table, text
+from sqlalchemy import bindparam, column, insert, inspect, select, table, text, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.schema import SchemaItem
 
 from adapters.sql.engine import create_engine
 from adapters.sql.migrate import alembic_config, upgrade
-from adapters.sql.tables import metadata, orders
+from adapters.sql.shop import SqlProductRepository
+from adapters.sql.tables import metadata, orders, products
 from adapters.sql.types import UtcDateTime
 from tests.support.storage import postgres_url, scratch_postgres_database, sqlite_copy
 
@@ -207,3 +209,31 @@ async def test_existing_orders_get_a_deadline_30_minutes_after_they_were_placed(
         assert expires == created + timedelta(minutes=30)  # to the microsecond
         assert expires.utcoffset() == timedelta(0)
     assert await _drift_at(empty_database) == []
+
+
+async def test_existing_products_count_the_units_their_open_orders_hold(
+    empty_database: str,
+) -> None:
+    """p-1 had stock 7 and orders pending (2), paid (3), shipped (5) and cancelled (4):
+    the pending and paid ones hold their units, so on_hand = 7 + 5."""
+    engine = create_engine(empty_database)
+    try:
+        await _shop_at_0002(engine)
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                select(products.c.id, products.c.stock, products.c.reserved, products.c.version)
+            )
+            counts = {row.id: (row.stock, row.reserved, row.version) for row in rows}
+        async with engine.connect() as connection:
+            p1 = await SqlProductRepository(connection).get("p-1")
+        assert p1 is not None
+        for broken in ({"stock": -1}, {"reserved": -1}):  # the database refuses them too
+            with pytest.raises(IntegrityError):
+                async with engine.begin() as connection:
+                    await connection.execute(update(products).values(broken))
+    finally:
+        await engine.dispose()
+
+    assert counts == {"p-1": (7, 5, 1), "p-2": (0, 1, 1)}
+    assert (p1.on_hand, p1.reserved, p1.stock, p1.version) == (12, 5, 7, 1)

@@ -123,7 +123,7 @@ async def new_buyers(http: httpx.AsyncClient, cluster: Cluster, n: int) -> list[
 
 async def new_product(http: httpx.AsyncClient, cluster: Cluster, stock: int) -> str:
     sku = unique("SKU-").upper()
-    body = {"sku": sku, "name": f"Product {sku}", "price": "9.99", "stock": stock}
+    body = {"sku": sku, "name": f"Product {sku}", "price": "9.99", "on_hand": stock}
     created = await http.post(cluster.url(0, "/products"), json=body, headers=cluster.admin)
     assert created.status_code == 201, created.text
     product_id: str = created.json()["id"]

@@ -94,6 +94,29 @@ async def test_hundred_buyers_race_for_ten_units(cluster: Cluster) -> None:
     assert_servers_quiet(cluster)
 
 
+async def test_patches_with_one_if_match_on_both_servers_apply_once(cluster: Cluster) -> None:
+    """Two admins edit from the same read, on different servers, five times over: each
+    time exactly one PATCH applies and the other is a 412."""
+    async with httpx.AsyncClient(timeout=TIMEOUT, limits=LIMITS) as http:
+        product = await new_product(http, cluster, stock=10)
+        url = f"/products/{product}"
+        for round_ in range(5):
+            read = await http.get(cluster.url(round_, url), headers=cluster.admin)
+            headers = cluster.admin | {"If-Match": read.headers["ETag"]}
+            responses = await asyncio.gather(
+                *(
+                    http.patch(cluster.url(i, url), json={"on_hand": 20 + i}, headers=headers)
+                    for i in range(2)
+                )
+            )
+            assert describe(responses) == {(200, None): 1, (412, "precondition_failed"): 1}
+            (won,) = [r for r in responses if r.status_code == 200]
+            after = await http.get(cluster.url(round_ + 1, url), headers=cluster.admin)
+            assert after.json()["on_hand"] == won.json()["on_hand"]
+            assert after.headers["ETag"] == won.headers["ETag"] != read.headers["ETag"]
+    assert_servers_quiet(cluster)
+
+
 async def test_orders_taking_products_in_opposite_orders_all_finish(cluster: Cluster) -> None:
     async with httpx.AsyncClient(timeout=TIMEOUT, limits=LIMITS) as http:
         products = [await new_product(http, cluster, stock=1000) for _ in range(4)]

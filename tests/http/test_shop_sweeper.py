@@ -58,7 +58,7 @@ async def test_an_unpaid_order_expires_and_its_stock_returns(
             admin = bearer(await login(client, "root"))
             await register(client, "alice")
             alice = bearer(await login(client, "alice"))
-            mug = await add_product(client, admin, stock=3)
+            mug = await add_product(client, admin, on_hand=3)
             body = {"lines": [{"product_id": mug["id"], "quantity": 2}]}
             keyed = {**alice, "Idempotency-Key": "k"}
             placed = await client.post("/orders", json=body, headers=keyed)
@@ -98,7 +98,7 @@ async def test_an_overdue_order_cannot_be_paid_before_the_sweeper_comes(
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         admin = bearer(await login(client, "root"))
-        mug = await add_product(client, admin, stock=3)
+        mug = await add_product(client, admin, on_hand=3)
         body = {"lines": [{"product_id": mug["id"], "quantity": 2}]}
         placed = (await client.post("/orders", json=body, headers=admin)).json()
         created = datetime.fromisoformat(placed["created_at"])

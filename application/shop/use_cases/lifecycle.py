@@ -10,7 +10,12 @@ from application.shared.actor import Actor
 from application.shared.ports import Clock
 from application.shop.dto import OrderView
 from application.shop.ports import PaymentGateway, ShopUnitOfWork
-from application.shop.use_cases.access import load_order, require_admin, return_stock
+from application.shop.use_cases.access import (
+    load_order,
+    require_admin,
+    return_stock,
+    ship_stock,
+)
 from domain.shop.orders import Order, OrderStatus
 
 
@@ -55,13 +60,24 @@ async def _admin_move(
 
 
 class ShipOrder:
+    """A paid order leaves the warehouse: its units leave the shelf (on_hand) and the
+    reservations together, in the same transaction (the order locked first, then its
+    products, as CancelOrder does)."""
+
     def __init__(self, uow: ShopUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
     async def execute(self, actor: Actor, order_id: str) -> OrderView:
-        now = self._clock.now()
-        return await _admin_move(self._uow, actor, order_id, "ship orders", lambda o: o.ship(now))
+        async with self._uow.write() as uow:
+            order = await load_order(uow, actor, order_id, lock=True)
+            require_admin(actor, "ship orders")
+            now = self._clock.now()
+            units = order.ship(now)
+            await ship_stock(uow, units, now)
+            await uow.orders.save(order)
+            await uow.commit()
+        return OrderView.from_order(order)
 
 
 class DeliverOrder:

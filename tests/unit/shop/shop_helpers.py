@@ -136,6 +136,11 @@ class Shop:
     def stock(self, product_id: str) -> int:
         return self.stored_product(product_id).stock
 
+    def counts(self, product_id: str) -> tuple[int, int, int]:
+        """(on_hand, reserved, stock) as stored."""
+        product = self.stored_product(product_id)
+        return product.on_hand, product.reserved, product.stock
+
     # --- orders -------------------------------------------------------------------------
 
     def place_order_use_case(self) -> PlaceOrder:

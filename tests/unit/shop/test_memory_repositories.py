@@ -47,7 +47,7 @@ async def test_writes_without_commit_are_rolled_back(store: MemoryStore) -> None
     async with ShopMemoryUnitOfWork(store).write() as uow:
         await uow.products.add(a_product("p2", "SKU-2"))
         product = (await uow.products.get_many_for_update(["p1"]))[0]
-        product.change(NOW, sku="SKU-9", stock=0)
+        product.change(NOW, sku="SKU-9", on_hand=0)
         await uow.products.save(product)
         order = await uow.orders.get_for_update("o1")
         assert order is not None
