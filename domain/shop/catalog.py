@@ -18,6 +18,7 @@ from domain.shop.errors import (
     ProductChanged,
     ShortLine,
     StockWouldBeNegative,
+    StockWouldExceedMaximum,
 )
 from domain.shop.money import Money
 from domain.shop.product_fields import (
@@ -122,7 +123,7 @@ class Product:
         if self.stock + delta < 0:
             raise StockWouldBeNegative(self.id, delta, self.stock, self.reserved)
         if delta > 0 and self.on_hand + delta > STOCK_MAX:
-            raise InvalidStock(f"on_hand must stay at most {STOCK_MAX}: {self.on_hand} now")
+            raise StockWouldExceedMaximum(self.id, delta, self.on_hand, STOCK_MAX)
         self.on_hand += delta
         self._changed(now)
 

@@ -74,6 +74,19 @@ class StockWouldBeNegative(Conflict):
         self.available = available
 
 
+class StockWouldExceedMaximum(Conflict):
+    """A restock past what a shelf may count (STOCK_MAX): like going below zero, it depends
+    on the units there now, so it is a conflict with the current state, not bad input."""
+
+    code = "stock_would_exceed_maximum"
+
+    def __init__(self, product_id: str, delta: int, on_hand: int, maximum: int) -> None:
+        detail = f"cannot add {delta} units: {on_hand} on hand, at most {maximum} allowed"
+        super().__init__(
+            detail, product_id=product_id, delta=delta, on_hand=on_hand, maximum=maximum
+        )
+
+
 class OnHandBelowReserved(Conflict):
     """A stock-take counting fewer units than orders hold: cancel or ship those orders
     first (or the count is wrong)."""

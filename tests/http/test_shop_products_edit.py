@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from domain.shop.product_fields import STOCK_MAX
 from tests.http.conftest import assert_problem
 from tests.http.shop_helpers import JSON, add_product, product
 
@@ -92,6 +93,27 @@ async def test_stock_moves_by_a_delta(
     )
     assert (problem["available"], problem["delta"]) == (7, -8)
     assert (await product(client, admin_headers, mug["id"]))["stock"] == 7
+
+
+async def test_restocking_past_the_maximum_is_a_409_like_going_below_zero(
+    client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    mug = await add_product(client, admin_headers, on_hand=STOCK_MAX - 1)
+    url = f"/products/{mug['id']}/stock"
+
+    problem = assert_problem(
+        await client.post(url, json={"delta": 2}, headers=admin_headers),
+        409,
+        "stock_would_exceed_maximum",
+    )
+
+    assert (problem["on_hand"], problem["delta"], problem["maximum"]) == (
+        STOCK_MAX - 1,
+        2,
+        STOCK_MAX,
+    )
+    assert (await client.post(url, json={"delta": 1}, headers=admin_headers)).status_code == 200
+    assert (await product(client, admin_headers, mug["id"]))["on_hand"] == STOCK_MAX
 
 
 @pytest.mark.parametrize(

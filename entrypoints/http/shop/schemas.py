@@ -50,8 +50,9 @@ Delta = Annotated[
     documented(
         minimum=-STOCK_MAX,
         maximum=STOCK_MAX,
-        description=f"Units to add to on_hand (or take, below 0): at most {STOCK_MAX} on"
-        " hand, and never the units orders hold (409).",
+        description="Units to add to on_hand (or take, below 0). A result above"
+        f" {STOCK_MAX} on hand (409 stock_would_exceed_maximum) or taking units orders"
+        " hold (409 stock_would_be_negative) is refused.",
     ),
     BeforeValidator(whole_number),
 ]

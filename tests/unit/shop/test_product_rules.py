@@ -22,6 +22,7 @@ from domain.shop.errors import (
     OnHandBelowReserved,
     ProductChanged,
     StockWouldBeNegative,
+    StockWouldExceedMaximum,
 )
 from domain.shop.money import Currency, Money
 from domain.shop.product_fields import (
@@ -205,13 +206,22 @@ def test_a_delta_outside_the_range_is_refused(delta: object) -> None:
         a_product().adjust_stock(delta, LATER)  # type: ignore[arg-type]
 
 
-def test_restocking_past_the_maximum_is_refused() -> None:
+def test_restocking_past_the_maximum_is_a_conflict_like_going_below_zero() -> None:
     product = a_product(stock=STOCK_MAX - 1)
     product.adjust_stock(1, LATER)
 
-    with pytest.raises(InvalidStock):
+    with pytest.raises(StockWouldExceedMaximum) as caught:
         product.adjust_stock(1, LATER)
 
+    # Both limits depend on the units there now: the same kind (409), distinct codes.
+    assert caught.value.kind is StockWouldBeNegative.kind is ErrorKind.CONFLICT
+    assert caught.value.code == "stock_would_exceed_maximum"
+    assert caught.value.extra == {
+        "product_id": "p1",
+        "delta": 1,
+        "on_hand": STOCK_MAX,
+        "maximum": STOCK_MAX,
+    }
     assert product.stock == STOCK_MAX
 
 
