@@ -60,7 +60,7 @@ def seed(base: str, target: Target, count: int = 100) -> Seeded:
             headers = _login(client, "bench")
             admin = _login(client, ADMIN)
             for i in range(PRODUCTS):
-                body = {"sku": f"B-{i}", "name": f"Product {i}", "price": "9.99", "stock": STOCK}
+                body = {"sku": f"B-{i}", "name": f"Product {i}", "price": "9.99", "on_hand": STOCK}
                 created = client.post("/products", json=body, headers=admin)
                 created.raise_for_status()
                 product_ids.append(str(created.json()["id"]))

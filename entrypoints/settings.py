@@ -54,7 +54,8 @@ class Settings(BaseSettings):
     # its first byte on a kept-alive connection), and a body may pause no longer than this.
     request_head_timeout_seconds: int = Field(10, ge=1, le=300)
     request_body_idle_timeout_seconds: int = Field(30, ge=1, le=3600)
-    # The shop's one currency (ISO 4217), and how long an unpaid order holds its stock.
+    # The shop's one currency (ISO 4217), and how long an unpaid order holds its stock (its
+    # deadline is set when it is placed: a change applies to new orders only).
     currency: str = Field("USD", pattern=r"^[A-Za-z]{3}$")
     order_expiry_minutes: int = Field(30, ge=1, le=7 * 24 * 60)
     # The first administrator, created at start-up when there is none yet (any storage).

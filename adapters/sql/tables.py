@@ -92,12 +92,17 @@ products = Table(
     Column("description", String(2000), nullable=False),
     Column("price_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
+    # Units: `stock` is what orders may take, `reserved` what orders hold; the units on
+    # the shelf (the domain's on_hand) are their sum, so it is not stored (migration 0004).
     Column("stock", BigInteger, nullable=False),
+    Column("reserved", BigInteger, nullable=False, server_default="0"),
     Column("active", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", BigInteger, nullable=False, server_default="1"),  # the ETag
     # The last line of defence against an oversell: the database refuses it too.
     CheckConstraint("stock >= 0", name="ck_products_stock_not_negative"),
+    CheckConstraint("reserved >= 0", name="ck_products_reserved_not_negative"),
     CheckConstraint("price_minor >= 0", name="ck_products_price_not_negative"),
     Index("ix_products_sku", "sku", unique=True),
     # `q` is a substring search: only a trigram index serves LIKE '%q%' (PostgreSQL; on
@@ -119,10 +124,12 @@ orders = Table(
     Column("status", String(16), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),  # the payment deadline (migration 0003)
     Column("updated_at", UtcDateTime, nullable=False),
     Column("payment_reference", String(255), nullable=True),
     Index("ix_orders_user_created", "user_id", "created_at"),
-    Index("ix_orders_status_created", "status", "created_at"),  # the expiry sweep
+    Index("ix_orders_status_created", "status", "created_at"),  # `status` lists, newest first
+    Index("ix_orders_status_expires", "status", "expires_at"),  # the expiry sweep
 )
 
 # An order's lines (snapshots, written once) and status history (appended to), in the

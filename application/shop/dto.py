@@ -25,14 +25,17 @@ class CreateProductCommand:
     sku: str
     name: str
     price: PriceInput
-    stock: int = 0
+    on_hand: int = 0
     description: str = ""
     active: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class ChangeProductCommand:
-    """A partial update: UNSET fields are left alone."""
+    """A partial update: UNSET fields are left alone. `on_hand` is a stock-take (the units
+    on the shelf; reservations are kept). `expected_versions`: apply only if the product
+    is still at one of these versions (HTTP If-Match), checked under its lock; None
+    applies it whatever the version."""
 
     actor: Actor
     product_id: str
@@ -40,8 +43,9 @@ class ChangeProductCommand:
     name: str | Unset = UNSET
     description: str | Unset = UNSET
     price: PriceInput | Unset = UNSET
-    stock: int | Unset = UNSET
+    on_hand: int | Unset = UNSET
     active: bool | Unset = UNSET
+    expected_versions: frozenset[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,9 @@ class ListOrdersQuery:
 
 @dataclass(frozen=True, slots=True)
 class ProductView:
+    """`stock` = on_hand - reserved: what an order may take. `version` changes with every
+    change of the product (the edge's ETag)."""
+
     id: str
     sku: str
     name: str
@@ -93,9 +100,12 @@ class ProductView:
     price: Decimal
     currency: str
     stock: int
+    on_hand: int
+    reserved: int
     active: bool
     created_at: datetime
     updated_at: datetime
+    version: int
 
     @classmethod
     def from_product(cls, p: Product) -> ProductView:
@@ -139,6 +149,7 @@ class OrderView:
     total: Decimal
     currency: str
     created_at: datetime
+    expires_at: datetime
     updated_at: datetime
     history: tuple[StatusChangeView, ...]
     payment_reference: str | None

@@ -89,9 +89,10 @@ class OrderRepository(abc.ABC):
     async def list(self, query: OrderQuery) -> tuple[Sequence[Order], int]: ...
 
     @abc.abstractmethod
-    async def list_expirable(self, created_before: datetime, limit: int) -> Sequence[str]:
-        """Ids of up to `limit` orders still pending payment and created before the
-        cutoff, oldest first. Not locked: the caller locks each and checks it again."""
+    async def list_expirable(self, now: datetime, limit: int) -> Sequence[str]:
+        """Ids of up to `limit` orders still pending payment whose deadline (`expires_at`)
+        is before `now`, earliest deadline first (then by id). Not locked: the caller
+        locks each and checks it again."""
 
 
 class ShopUnitOfWork(IdempotentUnitOfWork):

@@ -13,6 +13,7 @@ class ErrorKind(Enum):
     INVALID = "invalid"
     UNAUTHENTICATED = "unauthenticated"
     RATE_LIMITED = "rate_limited"
+    PRECONDITION_FAILED = "precondition_failed"
 
 
 class DomainError(Exception):
@@ -36,6 +37,14 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     kind = ErrorKind.CONFLICT
     code = "conflict"
+
+
+class PreconditionFailed(DomainError):
+    """The caller's condition on the object's current state (its version, as read) no
+    longer holds: it changed since. Read it again, then retry."""
+
+    kind = ErrorKind.PRECONDITION_FAILED
+    code = "precondition_failed"
 
 
 class Forbidden(DomainError):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime
 
-from domain.shared.errors import Conflict, InvalidInput, NotFound
+from domain.shared.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 
 
 class UnknownCurrency(InvalidInput):
@@ -59,14 +60,53 @@ class SkuTaken(Conflict):
 
 
 class StockWouldBeNegative(Conflict):
-    """A stock adjustment that would take more units than there are."""
+    """A stock adjustment that would take more units than are available: on the shelf and
+    not held by orders (`reserved`)."""
 
     code = "stock_would_be_negative"
 
-    def __init__(self, product_id: str, delta: int, available: int) -> None:
-        detail = f"cannot adjust stock by {delta}: only {available} available"
-        super().__init__(detail, product_id=product_id, delta=delta, available=available)
+    def __init__(self, product_id: str, delta: int, available: int, reserved: int = 0) -> None:
+        held = f" ({reserved} more are reserved by orders)" if reserved else ""
+        detail = f"cannot adjust stock by {delta}: only {available} available{held}"
+        super().__init__(
+            detail, product_id=product_id, delta=delta, available=available, reserved=reserved
+        )
         self.available = available
+
+
+class StockWouldExceedMaximum(Conflict):
+    """A restock past what a shelf may count (STOCK_MAX): like going below zero, it depends
+    on the units there now, so it is a conflict with the current state, not bad input."""
+
+    code = "stock_would_exceed_maximum"
+
+    def __init__(self, product_id: str, delta: int, on_hand: int, maximum: int) -> None:
+        detail = f"cannot add {delta} units: {on_hand} on hand, at most {maximum} allowed"
+        super().__init__(
+            detail, product_id=product_id, delta=delta, on_hand=on_hand, maximum=maximum
+        )
+
+
+class OnHandBelowReserved(Conflict):
+    """A stock-take counting fewer units than orders hold: cancel or ship those orders
+    first (or the count is wrong)."""
+
+    code = "on_hand_below_reserved"
+
+    def __init__(self, product_id: str, on_hand: int, reserved: int) -> None:
+        detail = f"cannot set on_hand to {on_hand}: {reserved} units are reserved by orders"
+        super().__init__(detail, product_id=product_id, on_hand=on_hand, reserved=reserved)
+
+
+class ProductChanged(PreconditionFailed):
+    """The product is no longer at the version the request was conditional on (If-Match)."""
+
+    @classmethod
+    def since(cls, product_id: str) -> ProductChanged:
+        return cls(
+            f"product {product_id!r} has changed since that version was read: read it again",
+            product_id=product_id,
+        )
 
 
 class InvalidLineCount(InvalidInput):
@@ -138,6 +178,17 @@ class InvalidTransition(Conflict):
         super().__init__(detail, order_status=status, target=target)
         self.status = status
         self.target = target
+
+
+class OrderPaymentOverdue(Conflict):
+    """The order's payment deadline has passed: it can no longer be paid, and expires."""
+
+    code = "order_payment_overdue"
+
+    @classmethod
+    def for_order(cls, order_id: str, expires_at: datetime) -> OrderPaymentOverdue:
+        deadline = expires_at.isoformat().replace("+00:00", "Z")
+        return cls(f"order {order_id!r} had to be paid by {deadline}", order_id=order_id)
 
 
 class PaymentDeclined(Conflict):

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 
-from domain.shop.errors import CurrencyMismatch, InvalidLineCount, InvalidTransition
+from domain.shop.errors import (
+    CurrencyMismatch,
+    InvalidLineCount,
+    InvalidTransition,
+    OrderPaymentOverdue,
+)
 from domain.shop.money import Currency, Money
 
 LINES_MIN, LINES_MAX = 1, 50
@@ -33,7 +38,8 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     _S.CANCELLED: frozenset(),
     _S.EXPIRED: frozenset(),
 }
-# Leaving these states hands the reserved units back to the catalogue.
+# Entering these states hands the reserved units back to the catalogue (shipping takes
+# them off the shelf instead).
 RETURNS_STOCK = frozenset({_S.CANCELLED, _S.EXPIRED})
 
 
@@ -67,6 +73,10 @@ class Order:
     lines: tuple[OrderLine, ...]
     currency: Currency
     created_at: datetime
+    # The payment deadline, fixed when the order is placed: a later change of the
+    # configured expiry never moves it. Past it the order cannot be paid, and the
+    # sweeper expires it.
+    expires_at: datetime
     updated_at: datetime
     # Immutable tuples (never list.append), so a stored copy never changes underneath.
     history: tuple[StatusChange, ...]
@@ -80,9 +90,19 @@ class Order:
 
     @classmethod
     def place(
-        cls, id: str, user_id: str, lines: tuple[OrderLine, ...], currency: Currency, now: datetime
+        cls,
+        id: str,
+        user_id: str,
+        lines: tuple[OrderLine, ...],
+        currency: Currency,
+        now: datetime,
+        *,
+        pay_within: timedelta,
     ) -> Order:
-        """A new order awaiting payment. The lines' stock must already be reserved."""
+        """A new order awaiting payment until `now + pay_within`. The lines' stock must
+        already be reserved."""
+        if pay_within <= timedelta(0):
+            raise ValueError("an order must allow some time to pay")
         if not LINES_MIN <= len(lines) <= LINES_MAX:
             raise InvalidLineCount(f"an order has {LINES_MIN}-{LINES_MAX} lines")
         if len({line.product_id for line in lines}) != len(lines):
@@ -90,7 +110,8 @@ class Order:
         if any(line.unit_price.currency != currency for line in lines):
             raise CurrencyMismatch(f"every line of a {currency} order must be in {currency}")
         pending = OrderStatus.PENDING_PAYMENT
-        return cls(id, user_id, pending, lines, currency, now, now, (StatusChange(pending, now),))
+        history = (StatusChange(pending, now),)
+        return cls(id, user_id, pending, lines, currency, now, now + pay_within, now, history)
 
     @property
     def total(self) -> Money:
@@ -104,12 +125,22 @@ class Order:
         if not self.can_become(target):
             raise InvalidTransition(self.status.value, target.value)
 
+    def check_payable(self, now: datetime) -> None:
+        """Raise now, before charging: InvalidTransition for an order not awaiting payment,
+        OrderPaymentOverdue for one past its deadline (the sweeper has not expired it yet)."""
+        self.check_can_become(OrderStatus.PAID)
+        if now > self.expires_at:
+            raise OrderPaymentOverdue.for_order(self.id, self.expires_at)
+
     def pay(self, now: datetime, payment_reference: str) -> None:
+        self.check_payable(now)
         self._move(OrderStatus.PAID, now)
         self.payment_reference = payment_reference
 
-    def ship(self, now: datetime) -> None:
+    def ship(self, now: datetime) -> Counter[str]:
+        """Ship, and return the units per product that leave the shelf (no longer held)."""
         self._move(OrderStatus.SHIPPED, now)
+        return self._units()
 
     def deliver(self, now: datetime) -> None:
         self._move(OrderStatus.DELIVERED, now)
@@ -123,9 +154,10 @@ class Order:
         """Expire an unpaid order; like cancel, returns the units to put back."""
         return self._move(OrderStatus.EXPIRED, now)
 
-    def is_overdue(self, created_before: datetime) -> bool:
-        """Unpaid and placed before the cutoff: the sweeper may expire it."""
-        return self.status is OrderStatus.PENDING_PAYMENT and self.created_at < created_before
+    def is_overdue(self, now: datetime) -> bool:
+        """Unpaid and past its deadline (at the deadline itself, still payable): the
+        sweeper may expire it."""
+        return self.status is OrderStatus.PENDING_PAYMENT and self.expires_at < now
 
     def as_placed(self) -> Order:
         """The order as it was first recorded (lines never change): what an idempotent
@@ -143,8 +175,10 @@ class Order:
         self.status = target
         self.updated_at = now
         self.history = (*self.history, StatusChange(target, now))
-        returned: Counter[str] = Counter()
-        if target in RETURNS_STOCK:
-            for line in self.lines:
-                returned[line.product_id] += line.quantity
-        return returned
+        return self._units() if target in RETURNS_STOCK else Counter()
+
+    def _units(self) -> Counter[str]:
+        units: Counter[str] = Counter()
+        for line in self.lines:
+            units[line.product_id] += line.quantity
+        return units

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from domain.shop.catalog import Product
@@ -60,9 +60,12 @@ def place_order(
     products: Mapping[str, Product],
     currency: Currency,
     now: datetime,
+    *,
+    pay_within: timedelta,
 ) -> Order:
     """Check every line against its product (loaded for update), then reserve stock for all
-    of them and snapshot name, SKU and unit price. Refusals change no product."""
+    of them and snapshot name, SKU and unit price; the order is to be paid within
+    `pay_within`. Refusals change no product."""
     for index, (product_id, _) in enumerate(requests):
         product = products.get(product_id)
         if product is None:
@@ -87,4 +90,4 @@ def place_order(
         product = products[product_id]
         product.reserve(quantity, now)
         lines.append(OrderLine(product.id, product.sku, product.name, product.price, quantity))
-    return Order.place(order_id, user_id, tuple(lines), currency, now)
+    return Order.place(order_id, user_id, tuple(lines), currency, now, pay_within=pay_within)

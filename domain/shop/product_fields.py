@@ -31,8 +31,8 @@ SKU_PATTERN = rf"^[A-Za-z0-9._-]{{1,{SKU_MAX}}}$"
 _SKU = re.compile(SKU_PATTERN.removeprefix("^").removesuffix("$"))
 NAME_MAX = 200
 DESCRIPTION_MAX = 2000
-# What an administrator may set or restock to. Returned units may go past it (returning
-# stock never fails), so storage keeps stock in a 64-bit column.
+# The most units an administrator may count on the shelf (`on_hand`) or restock to. Every
+# other count stays within it (0 <= reserved <= on_hand); storage uses 64-bit columns.
 STOCK_MAX = 1_000_000_000
 # Bounded so that 50 lines of 1,000 units still fit storage's 64-bit minor units.
 PRICE_MAX_MINOR_UNITS = 10**12 - 1
@@ -79,10 +79,10 @@ def check_description(description: str) -> str:
     return description
 
 
-def check_stock(stock: int) -> int:
-    if isinstance(stock, bool) or not isinstance(stock, int) or not 0 <= stock <= STOCK_MAX:
-        raise InvalidStock(f"stock must be an integer from 0 to {STOCK_MAX}")
-    return stock
+def check_on_hand(on_hand: int) -> int:
+    if isinstance(on_hand, bool) or not isinstance(on_hand, int) or not 0 <= on_hand <= STOCK_MAX:
+        raise InvalidStock(f"on_hand must be an integer from 0 to {STOCK_MAX}")
+    return on_hand
 
 
 def max_price(currency: Currency) -> Money:

@@ -40,14 +40,15 @@ class ShopContainer(containers.DeclarativeContainer):
     deactivate_product = providers.Factory(DeactivateProduct, uow, clock)
     get_product = providers.Factory(GetProduct, uow)
     list_products = providers.Factory(ListProducts, uow)
-    place_order = providers.Factory(PlaceOrder, uow, clock, currency)
+    # An order's payment deadline is set when it is placed (CASEWORKS_ORDER_EXPIRY_MINUTES).
+    place_order = providers.Factory(
+        PlaceOrder, uow, clock, currency, expiry_minutes=config.order_expiry_minutes
+    )
     pay_order = providers.Factory(PayOrder, uow, clock, payments)
     ship_order = providers.Factory(ShipOrder, uow, clock)
     deliver_order = providers.Factory(DeliverOrder, uow, clock)
     cancel_order = providers.Factory(CancelOrder, uow, clock, payments)
-    expire_orders = providers.Factory(
-        ExpireOrders, uow, clock, expiry_minutes=config.order_expiry_minutes
-    )
+    expire_orders = providers.Factory(ExpireOrders, uow, clock)
     get_order = providers.Factory(GetOrder, uow)
     list_orders = providers.Factory(ListOrders, uow)
     # The sweeper runs these while the server runs (entrypoints/jobs.py).

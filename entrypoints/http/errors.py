@@ -28,6 +28,7 @@ STATUS_BY_KIND = {
     ErrorKind.FORBIDDEN: 403,
     ErrorKind.NOT_FOUND: 404,
     ErrorKind.CONFLICT: 409,
+    ErrorKind.PRECONDITION_FAILED: 412,
     ErrorKind.RATE_LIMITED: 429,
 }
 

@@ -67,6 +67,7 @@ _DESCRIPTIONS = {
     403: "Authenticated, but not allowed to do this",
     404: "No such object, or not one the caller may see",
     409: "Conflicts with the current state",
+    412: "If-Match names a version the object no longer has: read it again",
     413: "Request body larger than the limit",
     415: "Unsupported content type",
     422: "Input that can never be valid",

@@ -113,10 +113,11 @@ def new_order(
     *lines: tuple[Product, int],
     created_at: datetime = T0,
     currency: Currency = USD,
+    pay_within: timedelta = timedelta(minutes=30),
 ) -> Order:
     """An order for `lines` as (product, quantity), snapshotting each product as it is."""
     snapshots = tuple(OrderLine(p.id, p.sku, p.name, p.price, quantity) for p, quantity in lines)
-    return Order.place(order_id, user_id, snapshots, currency, created_at)
+    return Order.place(order_id, user_id, snapshots, currency, created_at, pay_within=pay_within)
 
 
 def new_record(
@@ -159,6 +160,7 @@ def assert_same_order(loaded: Order, expected: Order) -> None:
     ]
     assert loaded.total == expected.total
     assert_utc(loaded.created_at, expected.created_at)
+    assert_utc(loaded.expires_at, expected.expires_at)
     assert_utc(loaded.updated_at, expected.updated_at)
     assert loaded.history == expected.history
     for got, wanted in zip(loaded.history, expected.history, strict=True):

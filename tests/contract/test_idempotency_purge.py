@@ -21,6 +21,7 @@ from adapters.sql.engine import create_engine
 from adapters.sql.idempotency import SqlIdempotencyRepository
 from domain.shared.idempotency import KEY_RETENTION, IdempotencyRecord
 from tests.contract.builders import new_user
+from tests.support.storage import truncate_postgres
 
 NOW = datetime.now(UTC)
 CUTOFF = NOW - KEY_RETENTION
@@ -38,6 +39,7 @@ async def wait_until_blocked(observer: AsyncConnection, pid: int) -> None:
 
 async def test_a_claim_renewed_while_the_purge_waits_survives(postgres_database: str) -> None:
     engine = create_engine(postgres_database, pool_size=3)
+    await truncate_postgres(engine)  # the session's database: other tests' rows go
     old = IdempotencyRecord("u-alice", "key-1", "print", "claim-old", NOW - timedelta(days=2))
     renewed = IdempotencyRecord("u-alice", "key-1", "print", "claim-new", NOW)
     try:
@@ -76,6 +78,7 @@ async def test_a_claim_renewed_while_the_purge_waits_survives(postgres_database:
 
 async def test_the_purge_still_deletes_what_is_old(postgres_database: str) -> None:
     engine = create_engine(postgres_database)
+    await truncate_postgres(engine)
     try:
         async with engine.begin() as setup:
             await SqlUserRepository(setup).add(new_user("bob"))

@@ -3,7 +3,7 @@ status, paging with the full total, whole orders in a page, and the expiry sweep
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -23,6 +23,7 @@ from tests.support.storage import Uows
 
 ALICE, BOB = "u-alice", "u-bob"
 S = OrderStatus
+HOUR = timedelta(hours=1)
 
 
 async def _many(uows: Uows) -> None:
@@ -34,7 +35,8 @@ async def _many(uows: Uows) -> None:
     orders = [
         new_order("o5", ALICE, (mug, 1), created_at=at(3)),
         new_order("o2", BOB, (plate, 2), created_at=at(1)),
-        new_order("o6", ALICE, (mug, 1), (plate, 1), created_at=at(0)),
+        # Placed first, but with a longer time to pay (deadline at(60), the others' at(30+)).
+        new_order("o6", ALICE, (mug, 1), (plate, 1), created_at=at(0), pay_within=HOUR),
         new_order("o1", ALICE, (plate, 1), created_at=at(3)),
         new_order("o4", BOB, (mug, 4), created_at=at(2)),
         new_order("o3", ALICE, (mug, 1), created_at=at(1)),
@@ -108,23 +110,26 @@ async def test_list_pages_with_limit_offset_and_full_total(
 
 
 @pytest.mark.parametrize(
-    ("cutoff", "limit", "expected"),
+    ("now", "limit", "expected"),
     [
-        (at(99), 10, ["o6", "o1", "o5"]),  # oldest first, ties by id; only pending ones
-        (at(99), 2, ["o6", "o1"]),
-        (at(3), 10, ["o6"]),  # strictly before the cutoff
+        # Earliest deadline first, ties by id; only pending ones.
+        (at(99), 10, ["o1", "o5", "o6"]),
+        (at(99), 2, ["o1", "o5"]),
+        (at(45), 10, ["o1", "o5"]),  # o6 was placed first, but is due later
+        (at(33.0001), 10, ["o1", "o5"]),
+        (at(33), 10, []),  # deadlines strictly before now only
         (at(0), 10, []),
     ],
 )
-async def test_list_expirable_finds_overdue_unpaid_orders(
+async def test_list_expirable_finds_unpaid_orders_past_their_deadline(
     uows: Uows,
-    cutoff: datetime,
+    now: datetime,
     limit: int,
     expected: list[str],
 ) -> None:
     await _many(uows)
 
     async with uows.shop().read() as uow:
-        due = await uow.orders.list_expirable(cutoff, limit)
+        due = await uow.orders.list_expirable(now, limit)
 
     assert list(due) == expected

@@ -42,7 +42,8 @@ async def test_add_then_get_returns_every_field(uows: Uows) -> None:
     assert loaded.description == "Line 1\n\tline 2 ✓"
     assert loaded.price == Money(Decimal("12.50"), Currency.of("USD"))
     assert str(loaded.price) == "12.50"
-    assert (loaded.stock, loaded.active) == (7, False)
+    assert (loaded.on_hand, loaded.reserved, loaded.stock, loaded.active) == (7, 0, 7, False)
+    assert loaded.version == 1
     assert_utc(loaded.created_at, at(1.5))
     assert_utc(loaded.updated_at, at(1.5))
 
@@ -73,18 +74,23 @@ async def test_prices_round_trip_exactly(uows: Uows, code: str, amount: str) -> 
 
 
 async def test_the_full_bigint_range_round_trips(uows: Uows) -> None:
-    """Storage holds any Money (2**63 - 1 minor units) and stock past STOCK_MAX (returned
-    units may exceed what an admin can set), though the domain limits prices lower."""
+    """Storage holds any Money (2**63 - 1 minor units) and counts past STOCK_MAX in 64
+    bits, though the domain limits prices and counts lower."""
     product = new_product("p-1", stock=STOCK_MAX)
     product.price = Money.from_minor_units(MINOR_UNITS_MAX, Currency.of("KWD"))
-    product.release(4 * STOCK_MAX, at(1))
+    product.on_hand, product.reserved, product.version = 5 * STOCK_MAX, 3 * STOCK_MAX, 2**62
     await add_products(uows, product)
 
     loaded = await _stored(uows, "p-1")
 
     assert loaded.price.minor_units == MINOR_UNITS_MAX
     assert str(loaded.price) == "9223372036854775.807"
-    assert loaded.stock == 5 * STOCK_MAX
+    assert (loaded.on_hand, loaded.reserved, loaded.stock) == (
+        5 * STOCK_MAX,
+        3 * STOCK_MAX,
+        2 * STOCK_MAX,
+    )
+    assert loaded.version == 2**62
 
 
 async def test_a_taken_sku_is_refused_and_the_transaction_goes_on(
@@ -130,13 +136,16 @@ async def test_save_writes_back_every_change(uows: Uows) -> None:
         price = Money.parse("2.50", Currency.of("USD"))
         product.change(at(9), sku="cup-1", name="Ölkanne", description="", price=price)
         product.adjust_stock(-2, at(10))
+        product.reserve(2, at(10))
+        product.ship(1, at(10))
         product.deactivate(at(11))
         await uow.products.save(product)
         await uow.commit()
 
     saved = await _stored(uows, "p-1")
     assert (saved.sku, saved.name, saved.description) == ("CUP-1", "Ölkanne", "")
-    assert (str(saved.price), saved.stock, saved.active) == ("2.50", 3, False)
+    assert (str(saved.price), saved.active) == ("2.50", False)
+    assert (saved.on_hand, saved.reserved, saved.stock, saved.version) == (2, 1, 1, 6)
     assert_utc(saved.created_at, at(0))
     assert_utc(saved.updated_at, at(11))
     async with uows.shop().read() as uow:

@@ -97,7 +97,7 @@ async def test_concurrent_reads_in_a_request_each_work(container: Container) -> 
         return todo.task if todo else None
 
     async with container.request_reads().scope():
-        assert await asyncio.gather(reader(), reader(), reader()) == [None, None, None]
+        assert list(await asyncio.gather(reader(), reader(), reader())) == [None, None, None]
 
 
 async def test_a_failed_read_does_not_poison_the_next(container: Container) -> None:

@@ -1,5 +1,6 @@
 """The shop's races, run through the real use cases on memory, SQLite and PostgreSQL: no
-oversell, no deadlock, one order per Idempotency-Key, stock returned exactly once.
+oversell, no deadlock, one order per Idempotency-Key, stock returned exactly once, a
+stock-take never erasing reservations, one change per expected version (If-Match).
 
 Every call gets its own unit of work, as in the app. The last tests run the races across
 several containers on one database, each standing for a server process (its own pool
@@ -17,6 +18,7 @@ import pytest
 from adapters.memory.shop.payments import InMemoryPaymentGateway
 from application.shared.actor import Actor
 from application.shop.dto import (
+    ChangeProductCommand,
     CreateProductCommand,
     ListOrdersQuery,
     OrderView,
@@ -25,13 +27,13 @@ from application.shop.dto import (
 )
 from application.shop.ports import ShopUnitOfWork
 from application.shop.use_cases.browsing import GetProduct
-from application.shop.use_cases.catalog import CreateProduct
+from application.shop.use_cases.catalog import ChangeProduct, CreateProduct
 from application.shop.use_cases.lifecycle import CancelOrder, ExpireOrders
 from application.shop.use_cases.ordering import PlaceOrder
 from application.shop.use_cases.reading import ListOrders
 from domain.shared.idempotency import IdempotencyKeyInProgress
 from domain.shared.roles import Role
-from domain.shop.errors import InsufficientStock, InvalidTransition
+from domain.shop.errors import InsufficientStock, InvalidTransition, ProductChanged
 from domain.shop.orders import OrderStatus
 from entrypoints.container import Container, close_resources
 from tests.contract.builders import USD, add_users, new_user
@@ -58,6 +60,11 @@ async def _product(uows: ShopUows, clock: ManualClock, sku: str, stock: int) -> 
 
 async def _stock(uows: ShopUows, product_id: str) -> int:
     return (await GetProduct(uows()).execute(ADMIN, product_id)).stock
+
+
+async def _change(uows: ShopUows, clock: ManualClock, **fields: object) -> ProductView:
+    command = ChangeProductCommand(ADMIN, **fields)  # type: ignore[arg-type]
+    return await ChangeProduct(uows(), clock, USD).execute(command)
 
 
 async def _place(
@@ -204,6 +211,55 @@ async def test_cancel_racing_the_expiry_sweep_returns_stock_once(
         assert [c.status for c in order.history] == [OrderStatus.PENDING_PAYMENT, final]
 
 
+async def test_a_stock_take_racing_buyers_keeps_every_reservation(
+    uows: Uows, clock: ManualClock
+) -> None:
+    """The shelf is counted (50) while 30 buyers order: whenever the count lands, every
+    order keeps its units, so stock = 50 - 30 at the end."""
+    await _buyers(uows)
+    shop_uow = uows.shop
+    product = await _product(shop_uow, clock, "COUNT-1", 100)
+
+    buyers = [_place(shop_uow, clock, BUYERS[i % 2], (product, 1)) for i in range(30)]
+    count = _change(shop_uow, clock, product_id=product, on_hand=50)
+    results = await asyncio.gather(*buyers[:15], count, *buyers[15:], return_exceptions=True)
+
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    view = await GetProduct(shop_uow()).execute(ADMIN, product)
+    assert (view.on_hand, view.reserved, view.stock) == (50, 30, 20)
+    assert view.version == 1 + 30 + 1
+
+
+async def _changes_for_one_version(
+    uows: Sequence[ShopUows], clock: ManualClock, racers: int, sku: str = "ETAG-1"
+) -> None:
+    """`racers` changes conditional on the version all of them read: exactly one applies,
+    the others hear the product changed, and nothing is lost or half-written."""
+    product = await _product(uows[0], clock, sku, 10)
+    seen = frozenset({(await GetProduct(uows[0]()).execute(ADMIN, product)).version})
+
+    results = await asyncio.gather(
+        *(
+            _change(uows[i % len(uows)], clock, product_id=product, on_hand=20 + i,
+                    expected_versions=seen)
+            for i in range(racers)
+        ),
+        return_exceptions=True,
+    )  # fmt: skip
+
+    applied = [r for r in results if isinstance(r, ProductView)]
+    refused = [r for r in results if isinstance(r, ProductChanged)]
+    assert (len(applied), len(refused)) == (1, racers - 1), results
+    view = await GetProduct(uows[0]()).execute(ADMIN, product)
+    assert (view.on_hand, view.version) == (applied[0].on_hand, applied[0].version)
+    assert view.version == max(seen) + 1
+
+
+async def test_two_changes_for_one_version_apply_once(uows: Uows, clock: ManualClock) -> None:
+    await _changes_for_one_version([uows.shop], clock, racers=2)
+    await _changes_for_one_version([uows.shop], clock, racers=10, sku="ETAG-2")
+
+
 # --- across processes ---------------------------------------------------------------------
 
 PROCESSES = 4
@@ -251,3 +307,10 @@ async def test_one_idempotency_key_across_processes_places_one_order(
 ) -> None:
     uows = [Uows.of(container).shop for container in processes]
     await _one_key_race(uows, clock, racers=20)
+
+
+async def test_changes_for_one_version_across_processes_apply_once(
+    processes: list[Container], clock: ManualClock
+) -> None:
+    uows = [Uows.of(container).shop for container in processes]
+    await _changes_for_one_version(uows, clock, racers=8)

@@ -25,12 +25,13 @@ BACKENDS = ["sqlite", "postgres"]
 SECRET = "two-servers-e2e-secret-key-long-enough-0123456789"  # shared: a token works on both
 ADMIN = "root"
 PASSWORD = "correct horse battery staple"
-# The servers' own jobs (every 30-60 s) never expire this module's orders; the CLI's
-# `jobs run shop.expire_orders`, given a shorter expiry, expires those the
-# cancel-vs-expire test made old.
+# The servers' own jobs (every 30-60 s) never expire this module's orders, placed with a
+# week to pay; the cancel-vs-expire test moves its orders' deadlines into the past, for
+# the CLI's `jobs run shop.expire_orders` (a setting changed later would move no deadline
+# of a placed order).
 SERVER_EXPIRY_MINUTES = 7 * 24 * 60
-CLI_EXPIRY_MINUTES = 60
 MADE_OLD_BY = timedelta(hours=2)
+OVERDUE_BY = timedelta(hours=1)
 ORDERS_TO_SWEEP = 100  # one full batch of the sweep (ExpireOrders.batch_size)
 TIMEOUT = httpx.Timeout(60.0)
 # Enough kept-alive connections for every request of a burst: opened beforehand (see
@@ -123,7 +124,7 @@ async def new_buyers(http: httpx.AsyncClient, cluster: Cluster, n: int) -> list[
 
 async def new_product(http: httpx.AsyncClient, cluster: Cluster, stock: int) -> str:
     sku = unique("SKU-").upper()
-    body = {"sku": sku, "name": f"Product {sku}", "price": "9.99", "stock": stock}
+    body = {"sku": sku, "name": f"Product {sku}", "price": "9.99", "on_hand": stock}
     created = await http.post(cluster.url(0, "/products"), json=body, headers=cluster.admin)
     assert created.status_code == 201, created.text
     product_id: str = created.json()["id"]

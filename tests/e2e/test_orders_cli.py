@@ -40,7 +40,7 @@ async def place_orders_an_hour_ago(env: dict[str, str]) -> str:
         admin = Actor(user.id, Role.ADMIN, "cli-test")  # the use cases check the role only
         shop = container.shop()
         mug = await shop.create_product().execute(
-            CreateProductCommand(admin, "MUG-1", "Mug", "9.99", stock=5)
+            CreateProductCommand(admin, "MUG-1", "Mug", "9.99", on_hand=5)
         )
         await shop.place_order().execute(PlaceOrderCommand(buyer, ((mug.id, 2),)))
         return mug.id

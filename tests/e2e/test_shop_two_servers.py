@@ -26,10 +26,10 @@ from adapters.sql.tables import orders as orders_table
 from tests.e2e.conftest import run_cli
 from tests.e2e.shop_cluster import (
     BACKENDS,
-    CLI_EXPIRY_MINUTES,
     LIMITS,
     MADE_OLD_BY,
     ORDERS_TO_SWEEP,
+    OVERDUE_BY,
     TIMEOUT,
     Cluster,
     assert_servers_quiet,
@@ -91,6 +91,29 @@ async def test_hundred_buyers_race_for_ten_units(cluster: Cluster) -> None:
             )
         )
         assert [r.status_code for r in fetched] == [200] * 10
+    assert_servers_quiet(cluster)
+
+
+async def test_patches_with_one_if_match_on_both_servers_apply_once(cluster: Cluster) -> None:
+    """Two admins edit from the same read, on different servers, five times over: each
+    time exactly one PATCH applies and the other is a 412."""
+    async with httpx.AsyncClient(timeout=TIMEOUT, limits=LIMITS) as http:
+        product = await new_product(http, cluster, stock=10)
+        url = f"/products/{product}"
+        for round_ in range(5):
+            read = await http.get(cluster.url(round_, url), headers=cluster.admin)
+            headers = cluster.admin | {"If-Match": read.headers["ETag"]}
+            responses = await asyncio.gather(
+                *(
+                    http.patch(cluster.url(i, url), json={"on_hand": 20 + i}, headers=headers)
+                    for i in range(2)
+                )
+            )
+            assert describe(responses) == {(200, None): 1, (412, "precondition_failed"): 1}
+            (won,) = [r for r in responses if r.status_code == 200]
+            after = await http.get(cluster.url(round_ + 1, url), headers=cluster.admin)
+            assert after.json()["on_hand"] == won.json()["on_hand"]
+            assert after.headers["ETag"] == won.headers["ETag"] != read.headers["ETag"]
     assert_servers_quiet(cluster)
 
 
@@ -168,13 +191,15 @@ EXPIRE_ORDERS = ["jobs", "run", "shop.expire_orders"]  # the server's job, once,
 
 
 async def _make_old(database_url: str, order_ids: Sequence[str]) -> None:
-    """Back-date the orders in the database, so the sweep finds them overdue."""
+    """Back-date the orders in the database, deadline included, so the sweep finds them
+    overdue."""
     engine = create_engine(database_url)
     try:
         async with engine.begin() as connection:
-            when = datetime.now(UTC) - MADE_OLD_BY
+            now = datetime.now(UTC)
             aged = update(orders_table).where(orders_table.c.id.in_(order_ids))
-            result = await connection.execute(aged.values(created_at=when))
+            placed, due = now - MADE_OLD_BY, now - OVERDUE_BY
+            result = await connection.execute(aged.values(created_at=placed, expires_at=due))
             assert result.rowcount == len(order_ids)
     finally:
         await engine.dispose()
@@ -205,9 +230,8 @@ async def test_cancel_racing_the_expiry_sweep_returns_stock_once(cluster: Cluste
         assert await stock_of(http, cluster, tea) == 200 - ORDERS_TO_SWEEP
         await _make_old(cluster.database_url, [order_id for order_id, _ in orders])
 
-        cli_env = cluster.env | {"CASEWORKS_ORDER_EXPIRY_MINUTES": str(CLI_EXPIRY_MINUTES)}
         sweeps = [
-            asyncio.create_task(asyncio.to_thread(run_cli, EXPIRE_ORDERS, cli_env, cluster.cwd))
+            asyncio.create_task(asyncio.to_thread(run_cli, EXPIRE_ORDERS, cluster.env, cluster.cwd))
             for _ in range(2)
         ]
         # Cancels one after another, 10 ms apart, on both servers, from shortly after the

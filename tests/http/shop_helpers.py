@@ -14,7 +14,7 @@ JSON = {"Content-Type": "application/json"}
 async def add_product(
     client: httpx.AsyncClient, admin: dict[str, str], **fields: object
 ) -> dict[str, Any]:
-    body = {"sku": f"SKU-{next(_skus)}", "name": "Mug", "price": "19.99", "stock": 10} | fields
+    body = {"sku": f"SKU-{next(_skus)}", "name": "Mug", "price": "19.99", "on_hand": 10} | fields
     response = await client.post("/products", json=body, headers=admin)
     assert response.status_code == 201, response.text
     created: dict[str, Any] = response.json()

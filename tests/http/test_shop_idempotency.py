@@ -29,7 +29,7 @@ async def test_a_retry_answers_the_first_response_and_places_nothing(
     client: httpx.AsyncClient, admin_headers: dict[str, str], signed_up: SignUp
 ) -> None:
     alice = await signed_up("alice")
-    mug = await add_product(client, admin_headers, stock=5)
+    mug = await add_product(client, admin_headers, on_hand=5)
     keyed = {**alice, "Idempotency-Key": "order-7f3a"}
     first = await client.post("/orders", json=order_body(mug["id"], 2), headers=keyed)
     await client.post(f"{first.headers['Location']}/pay", headers=admin_headers)
@@ -51,7 +51,7 @@ async def test_the_key_with_another_body_is_a_422_that_places_nothing(
     client: httpx.AsyncClient, admin_headers: dict[str, str], signed_up: SignUp
 ) -> None:
     alice = await signed_up("alice")
-    mug = await add_product(client, admin_headers, stock=5)
+    mug = await add_product(client, admin_headers, on_hand=5)
     keyed = {**alice, "Idempotency-Key": "k-1"}
     await client.post("/orders", json=order_body(mug["id"], 1), headers=keyed)
 
@@ -66,7 +66,7 @@ async def test_keys_are_per_user(
     client: httpx.AsyncClient, admin_headers: dict[str, str], signed_up: SignUp
 ) -> None:
     alice, bob = await signed_up("alice"), await signed_up("bob")
-    mug = await add_product(client, admin_headers, stock=5)
+    mug = await add_product(client, admin_headers, on_hand=5)
     body = order_body(mug["id"])
     first = await client.post("/orders", json=body, headers={**alice, "Idempotency-Key": "k"})
     other = await client.post("/orders", json=body, headers={**bob, "Idempotency-Key": "k"})
@@ -80,7 +80,7 @@ async def test_a_key_that_breaks_the_pattern_is_a_422_that_places_nothing(
     client: httpx.AsyncClient, admin_headers: dict[str, str], signed_up: SignUp
 ) -> None:
     alice = await signed_up("alice")
-    mug = await add_product(client, admin_headers, stock=5)
+    mug = await add_product(client, admin_headers, on_hand=5)
     for key in ("has space", "x" * 256, "", "caf\xe9"):
         auth = [(name.encode(), value.encode()) for name, value in alice.items()]
         headers = [*auth, (b"Idempotency-Key", key.encode("latin-1"))]
@@ -93,7 +93,7 @@ async def test_a_failed_request_frees_its_key(
     client: httpx.AsyncClient, admin_headers: dict[str, str], signed_up: SignUp
 ) -> None:
     alice = await signed_up("alice")
-    mug = await add_product(client, admin_headers, stock=1)
+    mug = await add_product(client, admin_headers, on_hand=1)
     keyed = {**alice, "Idempotency-Key": "k"}
     short = await client.post("/orders", json=order_body(mug["id"], 2), headers=keyed)
     assert_problem(short, 409, "insufficient_stock")
@@ -110,7 +110,7 @@ async def test_a_retry_while_the_first_request_runs_is_a_409(
     signed_up: SignUp,
 ) -> None:
     alice = await signed_up("alice")
-    mug = await add_product(client, admin_headers, stock=5)
+    mug = await add_product(client, admin_headers, on_hand=5)
     keyed = {**alice, "Idempotency-Key": "k"}
     # The first request claims the key, then stops before its order's transaction.
     paused = PausingUnitOfWork(container.memory_store(), pause_before=2)

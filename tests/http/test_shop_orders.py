@@ -4,6 +4,7 @@ moving through the lifecycle. The rules are unit-tested in tests/unit/shop."""
 from __future__ import annotations
 
 import codecs
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -33,8 +34,8 @@ async def test_placing_an_order(
     client: httpx.AsyncClient, admin_headers: dict[str, str], signed_up: SignUp
 ) -> None:
     alice = await signed_up("alice")
-    mug = await add_product(client, admin_headers, name="Mug", price="19.99", stock=5)
-    tea = await add_product(client, admin_headers, name="Tea", price=3.5, stock=5)
+    mug = await add_product(client, admin_headers, name="Mug", price="19.99", on_hand=5)
+    tea = await add_product(client, admin_headers, name="Tea", price=3.5, on_hand=5)
     body = {
         "lines": [
             {"product_id": mug["id"], "quantity": 2},
@@ -50,8 +51,10 @@ async def test_placing_an_order(
     assert "Idempotent-Replayed" not in response.headers
     assert set(order) == {
         *("id", "user_id", "status", "lines", "total", "currency"),
-        *("created_at", "updated_at", "history"),
+        *("created_at", "expires_at", "updated_at", "history"),
     }
+    created = datetime.fromisoformat(order["created_at"])
+    assert datetime.fromisoformat(order["expires_at"]) == created + timedelta(minutes=30)
     assert order["lines"] == [
         {"product_id": mug["id"], "sku": mug["sku"], "name": "Mug", "unit_price": "19.99",
          "quantity": 2, "line_total": "39.98"},
@@ -72,7 +75,7 @@ async def test_short_stock_is_a_409_listing_every_short_line_and_reserving_nothi
     client: httpx.AsyncClient, admin_headers: dict[str, str], signed_up: SignUp
 ) -> None:
     alice = await signed_up("alice")
-    mug, tea, jug = [await add_product(client, admin_headers, stock=2) for _ in range(3)]
+    mug, tea, jug = [await add_product(client, admin_headers, on_hand=2) for _ in range(3)]
     lines = [(mug["id"], 3), (tea["id"], 1), (jug["id"], 5)]
     body = {"lines": [{"product_id": p, "quantity": q} for p, q in lines]}
 
@@ -106,8 +109,8 @@ async def test_a_bad_line_is_a_422_naming_it_and_reserving_nothing(
     line: int,
 ) -> None:
     alice = await signed_up("alice")
-    mug = await add_product(client, admin_headers, stock=5)
-    gone = await add_product(client, admin_headers, stock=5)
+    mug = await add_product(client, admin_headers, on_hand=5)
+    gone = await add_product(client, admin_headers, on_hand=5)
     await client.delete(f"/products/{gone['id']}", headers=admin_headers)
     ids = {"MUG": mug["id"], "inactive": gone["id"]}
     body = {"lines": [{"product_id": ids.get(p, p), "quantity": q} for p, q in lines]}
@@ -145,7 +148,7 @@ async def test_order_body_edges(
     client: httpx.AsyncClient, admin_headers: dict[str, str], signed_up: SignUp
 ) -> None:
     alice = await signed_up("alice")
-    mug = await add_product(client, admin_headers, stock=5)
+    mug = await add_product(client, admin_headers, on_hand=5)
     json_headers = {**alice, "Content-Type": "application/json"}
     line = b'{"lines": [{"product_id": "' + mug["id"].encode() + b'", "quantity": 1}]}'
 
@@ -170,7 +173,7 @@ async def test_a_user_reads_their_own_orders_and_an_admin_everyones(
     client: httpx.AsyncClient, admin_headers: dict[str, str], signed_up: SignUp
 ) -> None:
     alice, bob = await signed_up("alice"), await signed_up("bob")
-    mug = await add_product(client, admin_headers, stock=10)
+    mug = await add_product(client, admin_headers, on_hand=10)
     first = await place(client, alice, (mug["id"], 1))
     second = await place(client, alice, (mug["id"], 2))
     bobs = await place(client, bob, (mug["id"], 1))
@@ -196,7 +199,7 @@ async def test_the_lifecycle_over_http(
     client: httpx.AsyncClient, admin_headers: dict[str, str], signed_up: SignUp
 ) -> None:
     alice = await signed_up("alice")
-    mug = await add_product(client, admin_headers, stock=5)
+    mug = await add_product(client, admin_headers, on_hand=5)
     order = await place(client, alice, (mug["id"], 2))
     url = f"/orders/{order['id']}"
 
@@ -217,7 +220,7 @@ async def test_the_buyer_cancels_once_and_the_stock_comes_back_once(
     client: httpx.AsyncClient, admin_headers: dict[str, str], signed_up: SignUp
 ) -> None:
     alice, bob = await signed_up("alice"), await signed_up("bob")
-    mug = await add_product(client, admin_headers, stock=5)
+    mug = await add_product(client, admin_headers, on_hand=5)
     order = await place(client, alice, (mug["id"], 2))
     url = f"/orders/{order['id']}/cancel"
 
@@ -233,7 +236,7 @@ async def test_an_admin_cancels_a_paid_order(
     client: httpx.AsyncClient, admin_headers: dict[str, str], signed_up: SignUp
 ) -> None:
     alice = await signed_up("alice")
-    mug = await add_product(client, admin_headers, stock=5)
+    mug = await add_product(client, admin_headers, on_hand=5)
     order = await place(client, alice, (mug["id"], 4))
     await client.post(f"/orders/{order['id']}/pay", headers=admin_headers)
 

@@ -39,14 +39,14 @@ from tests.http.shop_helpers import JSON, add_product, product
 async def test_an_admin_creates_a_product(
     client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
-    body = {"sku": "mug-1", "name": "  Mug ", "price": "19.99", "stock": 3}
+    body = {"sku": "mug-1", "name": "  Mug ", "price": "19.99", "on_hand": 3}
     response = await client.post("/products", json=body, headers=admin_headers)
 
     assert response.status_code == 201, response.text
     created = response.json()
     assert set(created) == {
-        *("id", "sku", "name", "description", "price", "currency", "stock", "active"),
-        *("created_at", "updated_at"),
+        *("id", "sku", "name", "description", "price", "currency", "active"),
+        *("stock", "on_hand", "reserved", "created_at", "updated_at"),
     }
     assert (created["sku"], created["name"], created["price"], created["currency"]) == (
         "MUG-1",
@@ -54,9 +54,12 @@ async def test_an_admin_creates_a_product(
         "19.99",
         "USD",
     )
-    assert (created["stock"], created["active"], created["description"]) == (3, True, "")
+    assert (created["stock"], created["on_hand"], created["reserved"]) == (3, 3, 0)
+    assert (created["active"], created["description"]) == (True, "")
     assert response.headers["Location"] == f"http://testserver/products/{created['id']}"
-    assert (await client.get(response.headers["Location"])).json() == created
+    assert response.headers["ETag"] == '"1"'
+    read = await client.get(response.headers["Location"])
+    assert (read.json(), read.headers["ETag"]) == (created, '"1"')
 
 
 @pytest.mark.parametrize(
@@ -193,13 +196,13 @@ async def test_only_admins_write_the_catalogue(
     client: httpx.AsyncClient, admin_headers: dict[str, str], signed_up: SignUp
 ) -> None:
     alice = await signed_up("alice")
-    mug = await add_product(client, admin_headers, stock=4)
+    mug = await add_product(client, admin_headers, on_hand=4)
     url = f"/products/{mug['id']}"
     body = {"sku": "X", "name": "X", "price": "1.00"}
 
     assert_unauthorized(await client.post("/products", json=body))
     assert_problem(await client.post("/products", json=body, headers=alice), 403, "forbidden")
-    assert_problem(await client.patch(url, json={"stock": 0}, headers=alice), 403)
+    assert_problem(await client.patch(url, json={"on_hand": 0}, headers=alice), 403)
     assert_problem(await client.post(f"{url}/stock", json={"delta": 5}, headers=alice), 403)
     assert_problem(await client.delete(url, headers=alice), 403)
 

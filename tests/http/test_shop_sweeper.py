@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -18,7 +18,14 @@ from application.accounts.dto import RegisterCommand
 from domain.shared.roles import Role
 from entrypoints import jobs
 from entrypoints.http.app import create_app
-from tests.http.conftest import PASSWORD, bearer, login, make_container, register
+from tests.http.conftest import (
+    PASSWORD,
+    assert_problem,
+    bearer,
+    login,
+    make_container,
+    register,
+)
 from tests.http.shop_helpers import add_product
 from tests.support.clock import ManualClock
 
@@ -53,7 +60,7 @@ async def test_an_unpaid_order_expires_and_its_stock_returns(
             admin = bearer(await login(client, "root"))
             await register(client, "alice")
             alice = bearer(await login(client, "alice"))
-            mug = await add_product(client, admin, stock=3)
+            mug = await add_product(client, admin, on_hand=3)
             body = {"lines": [{"product_id": mug["id"], "quantity": 2}]}
             keyed = {**alice, "Idempotency-Key": "k"}
             placed = await client.post("/orders", json=body, headers=keyed)
@@ -79,6 +86,40 @@ async def test_an_unpaid_order_expires_and_its_stock_returns(
 
             await eventually(forgotten)
     assert not [t for t in asyncio.all_tasks() if t.get_name() == "caseworks-jobs"]
+
+
+async def test_an_overdue_order_cannot_be_paid_before_the_sweeper_comes(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    container = make_container(tmp_path, sqlite_template, "memory", order_expiry_minutes=1)
+    clock = ManualClock(datetime.now(UTC))
+    container.clock.override(providers.Object(clock))
+    await (
+        container.accounts()
+        .register_user()
+        .execute(RegisterCommand("root", PASSWORD, role=Role.ADMIN))
+    )
+    app = create_app(container)  # no lifespan: no jobs run meanwhile
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        admin = bearer(await login(client, "root"))
+        mug = await add_product(client, admin, on_hand=3)
+        body = {"lines": [{"product_id": mug["id"], "quantity": 2}]}
+        placed = (await client.post("/orders", json=body, headers=admin)).json()
+        created = datetime.fromisoformat(placed["created_at"])
+        assert datetime.fromisoformat(placed["expires_at"]) == created + timedelta(minutes=1)
+        url = f"/orders/{placed['id']}"
+
+        clock.advance(minutes=1, seconds=1)
+        late = await client.post(f"{url}/pay", headers=admin)
+
+        assert_problem(late, 409, "order_payment_overdue")
+        assert (await client.get(url, headers=admin)).json() == placed  # nothing changed
+        assert await container.shop().expire_orders().execute() == 1  # the sweeper's pass
+        expired = (await client.get(url, headers=admin)).json()
+        assert (expired["status"], expired["expires_at"]) == ("expired", placed["expires_at"])
+        assert (await client.get(f"/products/{mug['id']}")).json()["stock"] == 3
 
 
 class FlakyJob:

@@ -13,6 +13,7 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.todos import InMemoryTodosUnitOfWork
 from application.shared.ports import LockNotHeld
 from domain.shared.idempotency import IdempotencyRecord
+from domain.shared.unset import UNSET
 from tests.contract.builders import T0, new_product, new_todo
 
 
@@ -29,14 +30,14 @@ async def test_a_todo_read_without_its_lock_cannot_be_saved(store: MemoryStore) 
     async with InMemoryTodosUnitOfWork(store).write() as uow:
         todo = await uow.todos.get("u-alice", "t-1")
         assert todo is not None
-        todo.change(T0, "changed", None, None)
+        todo.change(T0, "changed", UNSET, UNSET)
         with pytest.raises(LockNotHeld):
             await uow.todos.save(todo)
 
     async with InMemoryTodosUnitOfWork(store).write() as uow:
         locked = await uow.todos.get_for_update("u-alice", "t-1")
         assert locked is not None
-        locked.change(T0, "changed", None, None)
+        locked.change(T0, "changed", UNSET, UNSET)
         await uow.todos.save(locked)
         await uow.commit()
     async with InMemoryTodosUnitOfWork(store).read() as uow:

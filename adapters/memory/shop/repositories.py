@@ -42,10 +42,10 @@ class InMemoryProductRepository(ProductRepository):
 
     async def get_many_for_update(self, product_ids: Collection[str]) -> Sequence[Product]:
         self._journal.check_writable()  # a lock is a write's first step
-        wanted = [i for i in sorted(set(product_ids)) if i in self._products]
-        for product_id in wanted:
+        wanted = sorted(set(product_ids))
+        for product_id in wanted:  # an absent one too: saving it writes nothing, as in SQL
             self._journal.hold(self._products, product_id)
-        return [clone(self._products[i]) for i in wanted]
+        return [clone(self._products[i]) for i in wanted if i in self._products]
 
     async def save(self, product: Product) -> None:
         self._journal.check_writable()
@@ -117,7 +117,7 @@ class InMemoryOrderRepository(OrderRepository):
         page = orders[query.offset : query.offset + query.limit]
         return [clone(o) for o in page], len(orders)
 
-    async def list_expirable(self, created_before: datetime, limit: int) -> Sequence[str]:
-        due = [o for o in self._orders.values() if o.is_overdue(created_before)]
-        due.sort(key=lambda o: (o.created_at, o.id))
+    async def list_expirable(self, now: datetime, limit: int) -> Sequence[str]:
+        due = [o for o in self._orders.values() if o.is_overdue(now)]
+        due.sort(key=lambda o: (o.expires_at, o.id))
         return [o.id for o in due[:limit]]

@@ -17,6 +17,7 @@ def order_values(order: Order) -> dict[str, Any]:
         "status": order.status.value,
         "currency": order.currency.code,
         "created_at": order.created_at,
+        "expires_at": order.expires_at,
         "updated_at": order.updated_at,
         "payment_reference": order.payment_reference,
     }
@@ -63,6 +64,7 @@ def order_from_rows(row: Any, lines: Sequence[Any], history: Sequence[Any]) -> O
         ),
         currency=currency,
         created_at=row.created_at,
+        expires_at=row.expires_at,
         updated_at=row.updated_at,
         history=tuple(StatusChange(OrderStatus(c.status), c.at) for c in history),
         payment_reference=row.payment_reference,

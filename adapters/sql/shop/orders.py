@@ -45,6 +45,16 @@ _SAVE = update(orders).where(orders.c.id == bindparam("order_id"))
 _INSERT_ORDER, _INSERT_LINES = insert(orders), insert(order_lines)
 _INSERT_HISTORY = insert(order_status_changes)
 _NEWEST_FIRST = (orders.c.created_at.desc(), orders.c.id.desc())
+# The sweep: earliest deadline first, served by ix_orders_status_expires.
+_EXPIRABLE = (
+    select(orders.c.id)
+    .where(
+        orders.c.status == OrderStatus.PENDING_PAYMENT.value,
+        orders.c.expires_at < bindparam("now"),
+    )
+    .order_by(orders.c.expires_at, orders.c.id)
+    .limit(bindparam("limit"))
+)
 
 
 class SqlOrderRepository(OrderRepository):
@@ -98,17 +108,8 @@ class SqlOrderRepository(OrderRepository):
         total = (await self._db.execute(count)).scalar_one()
         return await self._whole(rows), total
 
-    async def list_expirable(self, created_before: datetime, limit: int) -> Sequence[str]:
-        due = (
-            select(orders.c.id)
-            .where(
-                orders.c.status == OrderStatus.PENDING_PAYMENT.value,
-                orders.c.created_at < created_before,
-            )
-            .order_by(orders.c.created_at, orders.c.id)  # oldest first
-            .limit(limit)
-        )
-        return list((await self._db.execute(due)).scalars())
+    async def list_expirable(self, now: datetime, limit: int) -> Sequence[str]:
+        return list((await self._db.execute(_EXPIRABLE, {"now": now, "limit": limit})).scalars())
 
     async def _one(self, statement: Any, order_id: str) -> Order | None:
         row = (await self._db.execute(statement, {"order_id": order_id})).first()

@@ -1,4 +1,5 @@
-"""Products: money as BIGINT minor units plus the currency code, a case-folded name for `q`."""
+"""Products: money as BIGINT minor units plus the currency code, a case-folded name for `q`;
+units as `stock` (what orders may take) and `reserved`, so on_hand = stock + reserved."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from domain.shop.catalog import Product
 from domain.shop.errors import SkuTaken
 from domain.shop.money import Currency, Money
 
-# Column keys are Product's field names, except the price (two columns) and search_name
-# (derived from the name, never read back).
+# Column keys are Product's field names, except the price (two columns), search_name
+# (derived from the name, never read back) and stock, stored instead of on_hand: the
+# column the database's oversell check (stock >= 0) guards (tables.py).
 _FIELDS = [c for c in products.c if c.key != "search_name"]
 _SORT_COLUMNS = {
     ProductSortField.NAME: products.c.name,
@@ -52,16 +54,19 @@ def _product(row: Any) -> Product:
     fields = dict(row._mapping)
     currency = Currency.of(fields.pop("currency"))
     price = Money.from_minor_units(fields.pop("price_minor"), currency)
-    return Product(**fields, price=price)
+    on_hand = fields.pop("stock") + fields["reserved"]
+    return Product(**fields, price=price, on_hand=on_hand)
 
 
 def _values(product: Product) -> dict[str, Any]:
     values = dict(vars(product))
     price: Money = values.pop("price")
+    del values["on_hand"]
     values.update(
         price_minor=price.minor_units,
         currency=price.currency.code,
         search_name=product.search_name,
+        stock=product.stock,
     )
     return values
 

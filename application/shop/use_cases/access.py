@@ -39,7 +39,16 @@ async def load_order(uow: ShopUnitOfWork, actor: Actor, order_id: str, lock: boo
 
 
 async def return_stock(uow: ShopUnitOfWork, units: Mapping[str, int], now: datetime) -> None:
-    """Put units back, locking the products in ascending id order like PlaceOrder does."""
+    """Release units an order held, locking the products in ascending id order like
+    PlaceOrder does."""
     for product in await uow.products.get_many_for_update(units.keys()):
         product.release(units[product.id], now)
+        await uow.products.save(product)
+
+
+async def ship_stock(uow: ShopUnitOfWork, units: Mapping[str, int], now: datetime) -> None:
+    """Take a shipped order's units off the shelf (and out of the reservations), locking
+    the products in ascending id order like PlaceOrder does."""
+    for product in await uow.products.get_many_for_update(units.keys()):
+        product.ship(units[product.id], now)
         await uow.products.save(product)

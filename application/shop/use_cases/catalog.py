@@ -35,7 +35,7 @@ class CreateProduct:
             cmd.name,
             cmd.description,
             price,
-            cmd.stock,
+            cmd.on_hand,
             self._clock.now(),
             cmd.active,
         )
@@ -46,7 +46,9 @@ class CreateProduct:
 
 
 class ChangeProduct:
-    """PATCH: only the given fields change; a price is read in the shop's currency."""
+    """PATCH: only the given fields change; a price is read in the shop's currency. The
+    expected version (If-Match) is checked against the locked product, in the transaction
+    that writes it: of two changes conditional on one version, exactly one applies."""
 
     def __init__(self, uow: ShopUnitOfWork, clock: Clock, currency: Currency) -> None:
         self._uow = uow
@@ -61,13 +63,14 @@ class ChangeProduct:
             price = parse_price(cmd.price, self._currency)
         async with self._uow.write() as uow:
             product = await _locked(uow, cmd.product_id)
+            product.check_version(cmd.expected_versions)
             product.change(
                 self._clock.now(),
                 sku=cmd.sku,
                 name=cmd.name,
                 description=cmd.description,
                 price=price,
-                stock=cmd.stock,
+                on_hand=cmd.on_hand,
                 active=cmd.active,
             )
             await uow.products.save(product)
@@ -76,8 +79,8 @@ class ChangeProduct:
 
 
 class AdjustStock:
-    """Restock or write off by a delta, under the product's lock: concurrent adjustments
-    add up instead of overwriting each other."""
+    """Restock or write off units on the shelf by a delta, under the product's lock:
+    concurrent adjustments add up instead of overwriting each other."""
 
     def __init__(self, uow: ShopUnitOfWork, clock: Clock) -> None:
         self._uow = uow

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
 
 from application.shared.actor import Actor
 from application.shared.ports import Clock
 from application.shop.dto import OrderView
 from application.shop.ports import PaymentGateway, ShopUnitOfWork
-from application.shop.use_cases.access import load_order, require_admin, return_stock
+from application.shop.use_cases.access import (
+    load_order,
+    require_admin,
+    return_stock,
+    ship_stock,
+)
 from domain.shop.orders import Order, OrderStatus
-
-DEFAULT_EXPIRY_MINUTES = 30
 
 
 class PayOrder:
@@ -29,10 +31,12 @@ class PayOrder:
         async with self._uow.write() as uow:
             order = await load_order(uow, actor, order_id, lock=True)
             require_admin(actor, "mark orders paid")
-            # Under the order's lock, so two payments of one order never both charge.
-            order.check_can_become(OrderStatus.PAID)
+            # Under the order's lock, so two payments of one order never both charge; and
+            # never past the order's deadline, even if the sweeper has not expired it yet.
+            now = self._clock.now()
+            order.check_payable(now)
             reference = await self._payments.charge(order)
-            order.pay(self._clock.now(), reference)
+            order.pay(now, reference)
             await uow.orders.save(order)
             await uow.commit()
         return OrderView.from_order(order)
@@ -56,13 +60,24 @@ async def _admin_move(
 
 
 class ShipOrder:
+    """A paid order leaves the warehouse: its units leave the shelf (on_hand) and the
+    reservations together, in the same transaction (the order locked first, then its
+    products, as CancelOrder does)."""
+
     def __init__(self, uow: ShopUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
     async def execute(self, actor: Actor, order_id: str) -> OrderView:
-        now = self._clock.now()
-        return await _admin_move(self._uow, actor, order_id, "ship orders", lambda o: o.ship(now))
+        async with self._uow.write() as uow:
+            order = await load_order(uow, actor, order_id, lock=True)
+            require_admin(actor, "ship orders")
+            now = self._clock.now()
+            units = order.ship(now)
+            await ship_stock(uow, units, now)
+            await uow.orders.save(order)
+            await uow.commit()
+        return OrderView.from_order(order)
 
 
 class DeliverOrder:
@@ -99,22 +114,16 @@ class CancelOrder:
 
 
 class ExpireOrders:
-    """The sweeper: expires orders unpaid for longer than `expiry_minutes` and returns
-    their stock, one transaction per batch. Safe beside CancelOrder and other sweepers:
-    each order is locked and checked again, so its stock comes back exactly once."""
+    """The sweeper: expires orders unpaid past their deadline (`expires_at`, fixed when
+    each was placed) and returns their stock, one transaction per batch. Safe beside
+    CancelOrder and other sweepers: each order is locked and checked again, so its stock
+    comes back exactly once."""
 
-    def __init__(
-        self,
-        uow: ShopUnitOfWork,
-        clock: Clock,
-        expiry_minutes: int = DEFAULT_EXPIRY_MINUTES,
-        batch_size: int = 100,
-    ) -> None:
-        if expiry_minutes < 1 or batch_size < 1:
-            raise ValueError("expiry_minutes and batch_size must be positive")
+    def __init__(self, uow: ShopUnitOfWork, clock: Clock, batch_size: int = 100) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be positive")
         self._uow = uow
         self._clock = clock
-        self._expiry = timedelta(minutes=expiry_minutes)
         self._batch_size = batch_size
 
     async def execute(self) -> int:
@@ -123,14 +132,13 @@ class ExpireOrders:
         while True:
             async with self._uow.write() as uow:
                 now = self._clock.now()
-                cutoff = now - self._expiry
-                ids = await uow.orders.list_expirable(cutoff, self._batch_size)
+                ids = await uow.orders.list_expirable(now, self._batch_size)
                 units: Counter[str] = Counter()
                 # Orders first, by ascending id, then their products: the lock order
                 # CancelOrder follows too, so the two never deadlock.
                 for order_id in sorted(ids):
                     order = await uow.orders.get_for_update(order_id)
-                    if order is None or not order.is_overdue(cutoff):
+                    if order is None or not order.is_overdue(now):
                         continue  # paid or cancelled since it was listed
                     units.update(order.expire(now))
                     await uow.orders.save(order)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from application.shared.idempotency import Claim, IdempotencyKeys, Replay, fingerprint
 from application.shared.ids import check_id, new_id
@@ -15,12 +16,27 @@ from domain.shop.money import Currency
 from domain.shop.orders import Order
 from domain.shop.placing import LineRequest, check_line_count, check_line_requests, place_order
 
+# How long a placed order waits for payment (CASEWORKS_ORDER_EXPIRY_MINUTES).
+DEFAULT_EXPIRY_MINUTES = 30
+
 
 class PlaceOrder:
-    def __init__(self, uow: ShopUnitOfWork, clock: Clock, currency: Currency) -> None:
+    """Each order gets its deadline (`expires_at`) now, from `expiry_minutes`: changing
+    the setting later moves no deadline of an order already placed."""
+
+    def __init__(
+        self,
+        uow: ShopUnitOfWork,
+        clock: Clock,
+        currency: Currency,
+        expiry_minutes: int = DEFAULT_EXPIRY_MINUTES,
+    ) -> None:
+        if expiry_minutes < 1:
+            raise ValueError("expiry_minutes must be positive")
         self._uow = uow
         self._clock = clock
         self._currency = currency
+        self._pay_within = timedelta(minutes=expiry_minutes)
         self._keys = IdempotencyKeys(uow, clock)
 
     async def execute(self, cmd: PlaceOrderCommand) -> OrderView:
@@ -48,7 +64,9 @@ class PlaceOrder:
             products = await uow.products.get_many_for_update(ids)
             now = self._clock.now()
             by_id = {p.id: p for p in products}
-            order = place_order(new_id(), user_id, requests, by_id, self._currency, now)
+            order = place_order(
+                new_id(), user_id, requests, by_id, self._currency, now, pay_within=self._pay_within
+            )
             for product in products:
                 await uow.products.save(product)
             await uow.orders.add(order)

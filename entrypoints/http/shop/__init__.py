@@ -2,4 +2,4 @@
 (orders.py), their schemas, and money in and out of JSON (money.py). Exact JSON numbers
 and the optional caller of public routes come from the shared route class
 (entrypoints/http/routing.py). The sweeper that expires unpaid orders while the server
-runs is entrypoints/sweeper.py (the CLI runs it too)."""
+runs is a job of the shop container (entrypoints/jobs.py runs it; so does the CLI)."""

@@ -1,5 +1,6 @@
 """The catalogue: anyone browses (admins, when signed in, also see deactivated products);
-administrators add, change, restock and deactivate (deleting is deactivating)."""
+administrators add, change, restock and deactivate (deleting is deactivating). A product's
+responses carry its ETag; a PATCH with If-Match applies only to that version (412)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from application.shop.dto import (
     ChangeProductCommand,
     CreateProductCommand,
     ListProductsQuery,
+    ProductView,
 )
 from application.shop.ports import ProductSortField
 from domain.shop.product_fields import SEARCH_PATTERN
 from entrypoints.http.deps import caller
+from entrypoints.http.etags import IfMatch, etag, expected_versions, with_etag
 from entrypoints.http.paging import set_paging_headers
 from entrypoints.http.problems import responses
 from entrypoints.http.routing import caller_if_any, optional_token_router, protected_router
@@ -44,6 +47,12 @@ def product_url(request: Request, product_id: str) -> str:
     return f"{base_url(request)}/products/{product_id}"
 
 
+def tagged(response: Response, view: ProductView) -> ProductOut:
+    """The product's JSON, with its version as the response's ETag."""
+    response.headers["ETag"] = etag(view.version)
+    return ProductOut.of(view)
+
+
 @public_router.get("/products", responses=responses(401, 422))
 async def list_products(
     request: Request,
@@ -62,35 +71,63 @@ async def list_products(
     return [ProductOut.of(view) for view in page.items]
 
 
-@public_router.get("/products/{product_id}", responses=responses(401, 404, 422))
-async def get_product(product_id: PathId, request: Request) -> ProductOut:
+@public_router.get(
+    "/products/{product_id}",
+    responses=with_etag(200) | responses(401, 404, 422),
+)
+async def get_product(product_id: PathId, request: Request, response: Response) -> ProductOut:
     view = await shop_use_cases(request).get_product().execute(caller_if_any(request), product_id)
-    return ProductOut.of(view)
+    return tagged(response, view)
 
 
 @admin_router.post(
-    "/products", status_code=status.HTTP_201_CREATED, responses=responses(401, 403, 409, 422)
+    "/products",
+    status_code=status.HTTP_201_CREATED,
+    responses=with_etag(201) | responses(401, 403, 409, 422),
 )
 async def create_product(body: ProductCreate, request: Request, response: Response) -> ProductOut:
-    fields = body.model_dump()
-    command = CreateProductCommand(caller(request), **fields)
+    """`on_hand`: the units on the shelf (`stock` is read-only: what orders may take)."""
+    command = CreateProductCommand(caller(request), **body.fields())
     view = await shop_use_cases(request).create_product().execute(command)
     response.headers["Location"] = product_url(request, view.id)
-    return ProductOut.of(view)
+    return tagged(response, view)
 
 
-@admin_router.patch("/products/{product_id}", responses=WRITE_ERRORS)
-async def change_product(product_id: PathId, body: ProductPatch, request: Request) -> ProductOut:
-    command = ChangeProductCommand(caller(request), product_id, **body.given())
-    return ProductOut.of(await shop_use_cases(request).change_product().execute(command))
+@admin_router.patch(
+    "/products/{product_id}",
+    responses=with_etag(200) | responses(401, 403, 404, 409, 412, 422),
+)
+async def change_product(
+    product_id: PathId,
+    body: ProductPatch,
+    request: Request,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ProductOut:
+    """Only the given fields change. `on_hand` is a stock-take: units held by orders stay
+    reserved (`stock` = on_hand - reserved follows), and counting fewer than they hold is
+    a 409. With If-Match, the change applies only if the product still has that ETag
+    (checked in the transaction that writes it), else 412."""
+    command = ChangeProductCommand(
+        caller(request),
+        product_id,
+        **body.given(),
+        expected_versions=expected_versions(if_match),
+    )
+    return tagged(response, await shop_use_cases(request).change_product().execute(command))
 
 
-@admin_router.post("/products/{product_id}/stock", responses=WRITE_ERRORS)
-async def adjust_stock(product_id: PathId, body: StockChange, request: Request) -> ProductOut:
-    """Add `delta` units (or take them, below 0) to what is there now: two restocks
-    at once both count."""
+@admin_router.post(
+    "/products/{product_id}/stock",
+    responses=with_etag(200) | WRITE_ERRORS,
+)
+async def adjust_stock(
+    product_id: PathId, body: StockChange, request: Request, response: Response
+) -> ProductOut:
+    """Add `delta` units to the shelf (or take them, below 0) relative to what is there
+    now: two restocks at once both count. Units orders hold cannot be taken (409)."""
     command = AdjustStockCommand(caller(request), product_id, body.delta)
-    return ProductOut.of(await shop_use_cases(request).adjust_stock().execute(command))
+    return tagged(response, await shop_use_cases(request).adjust_stock().execute(command))
 
 
 @admin_router.delete(

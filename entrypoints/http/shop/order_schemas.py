@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator
+from pydantic import BaseModel, BeforeValidator, Field
 
 from application.shared.ids import ID_PATTERN
 from application.shared.views import fields_of
@@ -70,6 +70,10 @@ class OrderOut(BaseModel):
     total: Amount
     currency: str
     created_at: datetime
+    expires_at: datetime = Field(
+        description="The payment deadline, set when the order is placed: an order still"
+        " unpaid after it cannot be paid (409 order_payment_overdue) and expires."
+    )
     updated_at: datetime
     history: list[StatusChangeOut]
 
@@ -83,6 +87,7 @@ class OrderOut(BaseModel):
             total=amount(view.total),
             currency=view.currency,
             created_at=view.created_at,
+            expires_at=view.expires_at,
             updated_at=view.updated_at,
             history=[StatusChangeOut(status=c.status, at=c.at) for c in view.history],
         )

@@ -101,7 +101,8 @@ async def get_order(order_id: PathId, request: Request) -> OrderOut:
 
 @router.post("/orders/{order_id}/pay", responses=MOVE_ERRORS)
 async def pay_order(order_id: PathId, request: Request) -> OrderOut:
-    """Administrators: the payment (a stand-in provider) is taken; pending_payment only."""
+    """Administrators: the payment (a stand-in provider) is taken; pending_payment only,
+    and not past the order's `expires_at` (409 order_payment_overdue)."""
     view = await shop_use_cases(request).pay_order().execute(caller(request), order_id)
     return OrderOut.of(view)
 

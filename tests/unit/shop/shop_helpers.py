@@ -27,6 +27,7 @@ from application.shop.dto import (
     PlaceOrderCommand,
     ProductView,
 )
+from application.shop.use_cases.ordering import PlaceOrder
 from domain.shared.roles import Role
 from domain.shop.catalog import Product
 from domain.shop.money import Currency
@@ -85,6 +86,8 @@ class Shop:
     payments: InMemoryPaymentGateway
     currency: Currency = USD
     use_cases: ShopContainer = field(init=False)
+    # CASEWORKS_ORDER_EXPIRY_MINUTES, as PlaceOrder gets it: a change moves no placed order.
+    expiry_minutes: int = ORDER_EXPIRY_MINUTES
 
     def __post_init__(self) -> None:
         self.use_cases = shop_container(self.store, self.clock, self.payments, self.currency)
@@ -135,13 +138,21 @@ class Shop:
     def stock(self, product_id: str) -> int:
         return self.stored_product(product_id).stock
 
+    def counts(self, product_id: str) -> tuple[int, int, int]:
+        """(on_hand, reserved, stock) as stored."""
+        product = self.stored_product(product_id)
+        return product.on_hand, product.reserved, product.stock
+
     # --- orders -------------------------------------------------------------------------
+
+    def place_order_use_case(self) -> PlaceOrder:
+        return self.use_cases.place_order(expiry_minutes=self.expiry_minutes)
 
     async def place(
         self, actor: Actor, *lines: tuple[str, int], key: str | None = None
     ) -> OrderView:
         command = PlaceOrderCommand(actor, tuple(lines), key)
-        return await self.use_cases.place_order().execute(command)
+        return await self.place_order_use_case().execute(command)
 
     async def pay(self, actor: Actor, order_id: str) -> OrderView:
         return await self.use_cases.pay_order().execute(actor, order_id)
@@ -155,11 +166,8 @@ class Shop:
     async def cancel(self, actor: Actor, order_id: str) -> OrderView:
         return await self.use_cases.cancel_order().execute(actor, order_id)
 
-    async def expire(
-        self, expiry_minutes: int = ORDER_EXPIRY_MINUTES, batch_size: int = 100
-    ) -> int:
-        sweeper = self.use_cases.expire_orders(expiry_minutes=expiry_minutes, batch_size=batch_size)
-        return await sweeper.execute()
+    async def expire(self, batch_size: int = 100) -> int:
+        return await self.use_cases.expire_orders(batch_size=batch_size).execute()
 
     async def forget_keys(self, batch_size: int = 1000) -> int:
         """The shared kernel's job (not the shop's), on the idempotency keys alone."""

@@ -79,7 +79,7 @@ async def test_change_updates_only_the_given_fields(shop: Shop) -> None:
     shop.clock.advance(minutes=1)
 
     changed = await shop.change(
-        ChangeProductCommand(ADMIN, product.id, price="12.5", stock=7, sku="mug-2")
+        ChangeProductCommand(ADMIN, product.id, price="12.5", on_hand=7, sku="mug-2")
     )
 
     assert (changed.price, changed.stock, changed.sku, changed.name) == (

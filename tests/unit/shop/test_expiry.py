@@ -1,12 +1,14 @@
-"""ExpireOrders: unpaid orders past the expiry give their stock back, exactly once."""
+"""ExpireOrders: unpaid orders past their deadline give their stock back, exactly once;
+the deadline is the order's own, and paying stops at it."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
-from domain.shop.errors import InvalidTransition
+from domain.shop.errors import InvalidTransition, OrderPaymentOverdue
 from domain.shop.orders import OrderStatus
 from tests.unit.shop.shop_helpers import ADMIN, ALICE, BOB, Shop
 
@@ -42,13 +44,47 @@ async def test_paid_and_cancelled_orders_never_expire(shop: Shop) -> None:
     assert shop.stock(mug.id) == 9
 
 
-async def test_the_expiry_comes_from_configuration(shop: Shop) -> None:
+async def test_each_order_keeps_the_deadline_it_was_placed_with(shop: Shop) -> None:
     mug = await shop.add_product(stock=10)
-    await shop.place(ALICE, (mug.id, 1))
-    shop.clock.advance(minutes=6)
+    shop.expiry_minutes = 60
+    patient = await shop.place(ALICE, (mug.id, 1))
+    shop.expiry_minutes = 5  # the setting changes: placed orders keep their deadline
+    hasty = await shop.place(BOB, (mug.id, 2))
 
-    assert await shop.expire(expiry_minutes=60) == 0
-    assert await shop.expire(expiry_minutes=5) == 1
+    assert patient.expires_at == patient.created_at + timedelta(minutes=60)
+    assert hasty.expires_at == hasty.created_at + timedelta(minutes=5)
+    shop.clock.advance(minutes=6)
+    assert await shop.expire() == 1
+    assert (await shop.get_order(BOB, hasty.id)).status is OrderStatus.EXPIRED
+    assert (await shop.get_order(ALICE, patient.id)).status is OrderStatus.PENDING_PAYMENT
+    await shop.pay(ADMIN, patient.id)  # still in time
+    assert shop.stock(mug.id) == 9
+
+
+async def test_an_overdue_order_cannot_be_paid_and_still_expires(shop: Shop) -> None:
+    mug = await shop.add_product(stock=10)
+    order = await shop.place(ALICE, (mug.id, 4))
+    shop.clock.advance(minutes=30)
+    shop.clock.advance(seconds=1)  # past the deadline; the sweeper has not run yet
+
+    with pytest.raises(OrderPaymentOverdue):
+        await shop.pay(ADMIN, order.id)
+
+    assert shop.payments.charges == {}  # refused before charging
+    assert (await shop.get_order(ALICE, order.id)).status is OrderStatus.PENDING_PAYMENT
+    assert await shop.expire() == 1
+    assert (await shop.get_order(ALICE, order.id)).status is OrderStatus.EXPIRED
+    assert shop.stock(mug.id) == 10
+
+
+async def test_an_order_paid_at_its_deadline_is_in_time(shop: Shop) -> None:
+    mug = await shop.add_product(stock=10)
+    order = await shop.place(ALICE, (mug.id, 1))
+    shop.clock.advance(minutes=30)
+
+    assert (await shop.pay(ADMIN, order.id)).status is OrderStatus.PAID
+    shop.clock.advance(hours=1)
+    assert await shop.expire() == 0
 
 
 async def test_many_orders_expire_in_batches(shop: Shop) -> None:
@@ -104,9 +140,9 @@ async def test_cancel_and_expire_racing_return_the_stock_once(
         assert isinstance(cancel_result, InvalidTransition)
 
 
-@pytest.mark.parametrize(("minutes", "batch"), [(0, 10), (30, 0)])
-async def test_the_sweeper_refuses_a_nonsensical_configuration(
-    shop: Shop, minutes: int, batch: int
-) -> None:
+async def test_a_nonsensical_configuration_is_refused(shop: Shop) -> None:
     with pytest.raises(ValueError, match="positive"):
-        await shop.expire(expiry_minutes=minutes, batch_size=batch)
+        await shop.expire(batch_size=0)
+    shop.expiry_minutes = 0
+    with pytest.raises(ValueError, match="positive"):
+        shop.place_order_use_case()

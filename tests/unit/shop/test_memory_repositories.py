@@ -26,7 +26,7 @@ def a_product(product_id: str = "p1", sku: str = "SKU-1") -> Product:
 
 def an_order(order_id: str = "o1") -> Order:
     line = OrderLine("p1", "SKU-1", "Mug", Money.parse("1", USD), 1)
-    return Order.place(order_id, "u1", (line,), USD, NOW)
+    return Order.place(order_id, "u1", (line,), USD, NOW, pay_within=timedelta(minutes=30))
 
 
 def a_record(key: str = "k1", user_id: str = "u1") -> IdempotencyRecord:
@@ -47,7 +47,7 @@ async def test_writes_without_commit_are_rolled_back(store: MemoryStore) -> None
     async with InMemoryShopUnitOfWork(store).write() as uow:
         await uow.products.add(a_product("p2", "SKU-2"))
         product = (await uow.products.get_many_for_update(["p1"]))[0]
-        product.change(NOW, sku="SKU-9", stock=0)
+        product.change(NOW, sku="SKU-9", on_hand=0)
         await uow.products.save(product)
         order = await uow.orders.get_for_update("o1")
         assert order is not None

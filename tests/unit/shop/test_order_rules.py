@@ -8,6 +8,7 @@ from itertools import product as pairs
 
 import pytest
 
+from domain.shared.errors import ErrorKind
 from domain.shop.catalog import Product
 from domain.shop.errors import (
     CurrencyMismatch,
@@ -17,6 +18,7 @@ from domain.shop.errors import (
     InvalidLineCount,
     InvalidQuantity,
     InvalidTransition,
+    OrderPaymentOverdue,
     UnknownProduct,
 )
 from domain.shop.money import Currency, Money
@@ -26,6 +28,8 @@ from domain.shop.placing import check_line_requests, place_order
 S = OrderStatus
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=1)
+PAY_WITHIN = timedelta(minutes=30)
+DEADLINE = NOW + PAY_WITHIN
 USD = Currency.of("USD")
 
 LEGAL = {
@@ -65,7 +69,7 @@ def a_line(product_id: str = "p1", quantity: int = 2, price: str = "10.00") -> O
 
 
 def an_order(*lines: OrderLine) -> Order:
-    return Order.place("o1", "u1", lines or (a_line(),), USD, NOW)
+    return Order.place("o1", "u1", lines or (a_line(),), USD, NOW, pay_within=PAY_WITHIN)
 
 
 def order_in(status: OrderStatus) -> Order:
@@ -152,12 +156,42 @@ def test_an_order_as_placed_is_what_its_first_response_showed() -> None:
     assert order.status is S.SHIPPED  # the order itself is untouched
 
 
-def test_only_unpaid_orders_older_than_the_cutoff_are_overdue() -> None:
+def test_an_order_is_due_within_its_payment_window() -> None:
     order = an_order()
-    assert order.is_overdue(NOW + timedelta(seconds=1))
-    assert not order.is_overdue(NOW)  # exactly at the cutoff: not yet
+    assert order.expires_at == DEADLINE
+    assert order.as_placed().expires_at == DEADLINE
+
+
+def test_only_unpaid_orders_past_their_deadline_are_overdue() -> None:
+    order = an_order()
+    assert order.is_overdue(DEADLINE + timedelta(microseconds=1))
+    assert not order.is_overdue(DEADLINE)  # exactly at the deadline: not yet
     order.pay(LATER, "ref")
     assert not order.is_overdue(NOW + timedelta(days=1))
+
+
+def test_an_order_past_its_deadline_cannot_be_paid() -> None:
+    order = an_order()
+    order.pay(DEADLINE, "ref")  # at the deadline itself: still in time
+    late = an_order()
+
+    with pytest.raises(OrderPaymentOverdue) as caught:
+        late.pay(DEADLINE + timedelta(microseconds=1), "ref")
+
+    assert caught.value.code == "order_payment_overdue"
+    assert caught.value.kind is ErrorKind.CONFLICT
+    assert (late.status, late.payment_reference, len(late.history)) == (S.PENDING_PAYMENT, None, 1)
+    assert order.status is S.PAID
+    # Not paying it is a state rule first: an expired order is an invalid transition.
+    late.expire(DEADLINE + timedelta(minutes=1))
+    with pytest.raises(InvalidTransition):
+        late.check_payable(DEADLINE + timedelta(minutes=1))
+
+
+@pytest.mark.parametrize("pay_within", [timedelta(0), timedelta(minutes=-1)])
+def test_an_order_needs_time_to_be_paid(pay_within: timedelta) -> None:
+    with pytest.raises(ValueError, match="time to pay"):
+        Order.place("o1", "u1", (a_line(),), USD, NOW, pay_within=pay_within)
 
 
 @pytest.mark.parametrize("count", [0, LINES_MAX + 1])
@@ -189,7 +223,7 @@ def test_a_product_may_appear_on_one_line_only() -> None:
 def test_an_order_refuses_lines_in_another_currency() -> None:
     eur_line = OrderLine("p1", "P1", "P", Money.parse("1", Currency.of("EUR")), 1)
     with pytest.raises(CurrencyMismatch):
-        Order.place("o1", "u1", (eur_line,), USD, NOW)
+        Order.place("o1", "u1", (eur_line,), USD, NOW, pay_within=PAY_WITHIN)
 
 
 # --- place_order: the domain service ------------------------------------------------------
@@ -215,7 +249,7 @@ def test_placing_reserves_every_line_and_snapshots_it() -> None:
     catalogue = products(("p1", 5, True), ("p2", 5, True))
     requests = check_line_requests([("p2", 2), ("p1", 5)])
 
-    order = place_order("o1", "u1", requests, catalogue, USD, LATER)
+    order = place_order("o1", "u1", requests, catalogue, USD, LATER, pay_within=PAY_WITHIN)
 
     snapshot = [
         (li.product_id, li.sku, li.name, str(li.unit_price), li.quantity) for li in order.lines
@@ -233,7 +267,7 @@ def test_placing_lists_every_short_line_and_reserves_nothing() -> None:
     requests = check_line_requests([("p1", 2), ("p2", 3), ("p3", 1)])
 
     with pytest.raises(InsufficientStock) as caught:
-        place_order("o1", "u1", requests, catalogue, USD, LATER)
+        place_order("o1", "u1", requests, catalogue, USD, LATER, pay_within=PAY_WITHIN)
 
     assert caught.value.extra["lines"] == [
         {"product_id": "p1", "requested": 2, "available": 1},
@@ -245,12 +279,19 @@ def test_placing_lists_every_short_line_and_reserves_nothing() -> None:
 def test_placing_names_an_unknown_or_inactive_product_by_line() -> None:
     catalogue = products(("p1", 5, True), ("p2", 5, False))
 
+    requests = check_line_requests([("p1", 1), ("nope", 1)])
     with pytest.raises(UnknownProduct) as unknown:
-        place_order(
-            "o1", "u1", check_line_requests([("p1", 1), ("nope", 1)]), catalogue, USD, LATER
-        )
+        place_order("o1", "u1", requests, catalogue, USD, LATER, pay_within=PAY_WITHIN)
     with pytest.raises(InactiveProduct) as inactive:
-        place_order("o1", "u1", check_line_requests([("p2", 1)]), catalogue, USD, LATER)
+        place_order(
+            "o1",
+            "u1",
+            check_line_requests([("p2", 1)]),
+            catalogue,
+            USD,
+            LATER,
+            pay_within=PAY_WITHIN,
+        )
 
     assert unknown.value.extra == {"line": 1, "product_id": "nope"}
     assert inactive.value.extra == {"line": 0, "product_id": "p2"}
@@ -262,6 +303,12 @@ def test_placing_refuses_a_product_priced_in_another_currency() -> None:
 
     with pytest.raises(CurrencyMismatch):
         place_order(
-            "o1", "u1", check_line_requests([("p1", 1)]), catalogue, Currency.of("EUR"), LATER
+            "o1",
+            "u1",
+            check_line_requests([("p1", 1)]),
+            catalogue,
+            Currency.of("EUR"),
+            LATER,
+            pay_within=PAY_WITHIN,
         )
     assert catalogue["p1"].stock == 5

@@ -1,7 +1,7 @@
 """Idempotency keys serve every context: order_id becomes result_id, with no foreign key.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-04
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -33,7 +33,14 @@ def downgrade() -> None:
     )
     with op.batch_alter_table("idempotency_keys") as batch:
         batch.add_column(
-            sa.Column("order_id", sa.String(32), sa.ForeignKey("orders.id"), nullable=True)
+            sa.Column(
+                "order_id",
+                # As 0002 made it: byte-order collation on PostgreSQL; the foreign key
+                # named as PostgreSQL names it (SQLite's batch mode needs a name).
+                sa.String(32).with_variant(sa.String(32, collation="C"), "postgresql"),
+                sa.ForeignKey("orders.id", name="idempotency_keys_order_id_fkey"),
+                nullable=True,
+            )
         )
     op.execute("UPDATE idempotency_keys SET order_id = result_id")
     with op.batch_alter_table("idempotency_keys") as batch:
