@@ -26,7 +26,7 @@ async def test_a_retry_over_http_replays_an_order_placed_by_another_edge(
     admin_headers: dict[str, str],
     signed_up: SignUp,
 ) -> None:
-    mug = await add_product(client, admin_headers, stock=10)
+    mug = await add_product(client, admin_headers, on_hand=10)
     headers, actor = await alice(client, signed_up)
     command = PlaceOrderCommand(actor, ((mug["id"], 2),), idempotency_key="key-1")
     placed = await container.shop().place_order().execute(command)
@@ -50,7 +50,7 @@ async def test_a_direct_retry_replays_an_order_placed_over_http(
     admin_headers: dict[str, str],
     signed_up: SignUp,
 ) -> None:
-    mug = await add_product(client, admin_headers, stock=10)
+    mug = await add_product(client, admin_headers, on_hand=10)
     headers, actor = await alice(client, signed_up)
     placed = await client.post(
         "/orders",
@@ -72,7 +72,7 @@ async def test_other_lines_with_the_key_are_refused_whichever_edge_sent_the_firs
     admin_headers: dict[str, str],
     signed_up: SignUp,
 ) -> None:
-    mug = await add_product(client, admin_headers, stock=10)
+    mug = await add_product(client, admin_headers, on_hand=10)
     headers, actor = await alice(client, signed_up)
     command = PlaceOrderCommand(actor, ((mug["id"], 2),), idempotency_key="key-3")
     await container.shop().place_order().execute(command)

@@ -72,7 +72,7 @@ class World:
 
     async def populate(self) -> None:
         todo = await self.client.post("/todos/", json={"task": "keep me"}, headers=self.admin)
-        mug = await add_product(self.client, self.admin, stock=5)
+        mug = await add_product(self.client, self.admin, on_hand=5)
         self.ids = {"todo_id": todo.json()["id"], "product_id": mug["id"]}
 
     async def state(self) -> list[Any]:
