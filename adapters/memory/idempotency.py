@@ -63,5 +63,6 @@ class InMemoryIdempotencyRepository(IdempotencyRepository):
 class InMemoryIdempotencyUnitOfWork(InMemoryUnitOfWork, IdempotentUnitOfWork):
     """The keys alone, for the shared job that forgets old ones."""
 
-    def _bind(self, store: MemoryStore, journal: Journal) -> None:
-        self.idempotency = InMemoryIdempotencyRepository(store, journal)
+    repositories = {
+        "idempotency": InMemoryIdempotencyRepository,
+    }

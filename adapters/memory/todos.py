@@ -93,5 +93,6 @@ _SORT_KEYS: dict[TodoSortField, Any] = {
 
 
 class InMemoryTodosUnitOfWork(InMemoryUnitOfWork, TodosUnitOfWork):
-    def _bind(self, store: MemoryStore, journal: Journal) -> None:
-        self.todos = InMemoryTodoRepository(store, journal)
+    repositories = {
+        "todos": InMemoryTodoRepository,
+    }

@@ -3,25 +3,34 @@ rollback, and saves only of rows the transaction holds (adapters/memory/store.py
 
 from __future__ import annotations
 
-import abc
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
+from adapters.bindings import check_bindings
 from adapters.memory.store import Journal, MemoryStore
 from application.shared.ports import ReadOnlyTransaction, UnitOfWork
 
 
 class InMemoryUnitOfWork(UnitOfWork):
     """Serialisable by construction: a transaction, read or write, holds the store's lock
-    until it ends, so a read is one snapshot and writes never interleave. A subclass binds
-    its context's repositories in `_bind`, and only those."""
+    until it ends, so a read is one snapshot and writes never interleave.
+
+    A subclass per context (and its port as a base) lists its repositories by the names
+    the port gives them, `repositories = {"todos": InMemoryTodoRepository}`: exactly
+    those, checked when the class is defined (adapters/bindings.py)."""
+
+    # Each made with (store, journal); a repository keeps its tables in `store.of(<ctx>)`.
+    repositories: ClassVar[Mapping[str, type[Any]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        check_bindings(cls, cls.repositories)
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self._journal = Journal()
-        self._bind(store, self._journal)
-
-    @abc.abstractmethod
-    def _bind(self, store: MemoryStore, journal: Journal) -> None:
-        """Set this context's repositories, on `store.of(<context>)`."""
+        for name, repository in self.repositories.items():
+            setattr(self, name, repository(store, self._journal))
 
     async def begin(self) -> None:
         self._journal.read_only = self.is_read_only

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sql.tables import login_sessions, refresh_tokens, users
+from adapters.sql.tables.accounts import login_sessions, refresh_tokens, users
 from adapters.sql.uow import SqlUnitOfWork
 from application.accounts.ports import AccountsUnitOfWork, SessionRepository, UserRepository
 from domain.accounts.errors import UsernameTaken
@@ -148,6 +148,7 @@ class SqlSessionRepository(SessionRepository):
 
 
 class SqlAccountsUnitOfWork(SqlUnitOfWork, AccountsUnitOfWork):
-    def _bind(self, connection: Any) -> None:
-        self.users = SqlUserRepository(connection)
-        self.sessions = SqlSessionRepository(connection)
+    repositories = {
+        "users": SqlUserRepository,
+        "sessions": SqlSessionRepository,
+    }

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, delete, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.conflicts import InsertIfAbsent
-from adapters.sql.tables import idempotency_keys as keys
+from adapters.sql.tables.idempotency import idempotency_keys as keys
 from adapters.sql.uow import SqlUnitOfWork
 from application.shared.idempotency import (
     DuplicateIdempotencyKey,
@@ -78,5 +78,6 @@ class SqlIdempotencyRepository(IdempotencyRepository):
 class SqlIdempotencyUnitOfWork(SqlUnitOfWork, IdempotentUnitOfWork):
     """The keys alone, for the shared job that forgets old ones."""
 
-    def _bind(self, connection: Any) -> None:
-        self.idempotency = SqlIdempotencyRepository(connection)
+    repositories = {
+        "idempotency": SqlIdempotencyRepository,
+    }

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sql.tables import todos
+from adapters.sql.tables.todos import todos
 from adapters.sql.uow import SqlUnitOfWork
 from application.todos.ports import TodoQuery, TodoRepository, TodoSortField, TodosUnitOfWork
 from domain.todos.model import Todo
@@ -90,5 +90,6 @@ class SqlTodoRepository(TodoRepository):
 
 
 class SqlTodosUnitOfWork(SqlUnitOfWork, TodosUnitOfWork):
-    def _bind(self, connection: Any) -> None:
-        self.todos = SqlTodoRepository(connection)
+    repositories = {
+        "todos": SqlTodoRepository,
+    }

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-import abc
 import asyncio
 import logging
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.bindings import check_bindings
 from adapters.sql.errors import port_error
 from adapters.sql.reads import (
     ReadTransaction,
@@ -25,8 +26,16 @@ class SqlUnitOfWork(UnitOfWork):
 
     Writes run on `engine` in a transaction of their own; reads open through `reads`.
     Driver errors leave as the port's errors (adapters/sql/errors.py). A subclass per
-    context binds that context's repositories, and only those, in `_bind`.
+    context (and its port as a base) lists its repositories by the names the port gives
+    them, `repositories = {"todos": SqlTodoRepository}`: exactly those, checked when the
+    class is defined (adapters/bindings.py), each made on the transaction's connection.
     """
+
+    repositories: ClassVar[Mapping[str, type[Any]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        check_bindings(cls, cls.repositories)
 
     def __init__(
         self,
@@ -45,10 +54,10 @@ class SqlUnitOfWork(UnitOfWork):
         self._connection: AsyncConnection | None = None
         self._gated = False
 
-    @abc.abstractmethod
     def _bind(self, connection: Any) -> None:
-        """Set this context's repositories on `connection` (an AsyncConnection, or
-        anything with the same `execute`)."""
+        """`connection`: an AsyncConnection, or anything with the same `execute`."""
+        for name, repository in self.repositories.items():
+            setattr(self, name, repository(connection))
 
     async def begin(self) -> None:
         try:
