@@ -1,4 +1,4 @@
-"""The migrations build exactly the schema adapters/sql/tables.py declares (Alembic's
+"""The migrations build exactly the schema adapters/sql/tables/ declares (Alembic's
 autogenerate comparison finds nothing to do), on SQLite and PostgreSQL, 0002 goes
 down and up again cleanly (with 0003-0005 after it), and the later revisions carry a
 shop's data over."""
@@ -23,7 +23,8 @@ from sqlalchemy.schema import SchemaItem
 from adapters.sql.engine import create_engine
 from adapters.sql.migrate import alembic_config, upgrade
 from adapters.sql.shop.products import SqlProductRepository
-from adapters.sql.tables import metadata, orders, products
+from adapters.sql.tables import every_table
+from adapters.sql.tables.shop import orders, products
 from adapters.sql.types import UtcDateTime
 from tests.support.storage import postgres_url, scratch_postgres_database, sqlite_copy
 
@@ -44,7 +45,7 @@ def _drift(connection: Connection) -> list[Any]:
 
     options = {"compare_type": True, "include_object": created_here}
     context = MigrationContext.configure(connection, opts=options)
-    return list(compare_metadata(context, metadata))
+    return list(compare_metadata(context, every_table()))
 
 
 async def _drift_at(url: str) -> list[Any]:

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import update
 
 from adapters.sql.engine import create_engine
-from adapters.sql.tables import orders as orders_table
+from adapters.sql.tables.shop import orders as orders_table
 from tests.e2e.conftest import run_cli
 from tests.e2e.shop_cluster import (
     BACKENDS,

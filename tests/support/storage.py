@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.engine import create_engine
 from adapters.sql.migrate import upgrade
-from adapters.sql.tables import metadata
+from adapters.sql.tables import every_table
 from application.accounts.ports import AccountsUnitOfWork
 from application.shared.idempotency import IdempotentUnitOfWork
 from application.shop.ports import ShopUnitOfWork
@@ -28,7 +28,7 @@ from entrypoints.settings import Settings
 POSTGRES_ENV = "CASEWORKS_TEST_POSTGRES_URL"
 STORAGES = ["memory", "sqlite", "postgres"]
 # Children before parents, from the schema itself: a new table needs no edit here.
-TABLES = [table.name for table in reversed(metadata.sorted_tables)]
+TABLES = [table.name for table in reversed(every_table().sorted_tables)]
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 

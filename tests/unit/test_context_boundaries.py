@@ -18,14 +18,12 @@ CONTEXTS = frozenset(
     for p in (ROOT / "domain").iterdir()
     if (p / "__init__.py").exists() and p.name != "shared"
 )
-# The modules that wire every context together, and Alembic's environment, which needs every
-# table. Nothing else may import more than one context.
+# The modules that wire every context together. Nothing else may import more than one.
 COMPOSITION_ROOT = frozenset(
     {
         "entrypoints.container",
         "entrypoints.http.app",
         "entrypoints.cli",
-        "adapters.sql.migrations.env",
     }
 )
 

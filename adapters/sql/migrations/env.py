@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from adapters.sql.tables import metadata
+from adapters.sql.tables import every_table
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -12,7 +12,7 @@ if connection is None:
 
 context.configure(
     connection=connection,
-    target_metadata=metadata,
+    target_metadata=every_table(),
     render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
 )
 with context.begin_transaction():

@@ -18,7 +18,7 @@ from adapters.sql.shop.order_rows import (
     order_from_rows,
     order_values,
 )
-from adapters.sql.tables import order_lines, order_status_changes, orders
+from adapters.sql.tables.shop import order_lines, order_status_changes, orders
 from application.shop.ports import OrderQuery, OrderRepository
 from domain.shop.orders import Order, OrderStatus
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.conflicts import InsertIfAbsent, is_unique_violation
-from adapters.sql.tables import products
+from adapters.sql.tables.shop import products
 from application.shop.ports import ProductQuery, ProductRepository, ProductSortField
 from domain.shop.catalog import Product
 from domain.shop.errors import SkuTaken

@@ -1,4 +1,4 @@
-"""The schema as SQLAlchemy Core tables. Alembic migrations are the source of change."""
+"""The shop: products, orders with their lines and status history."""
 
 from __future__ import annotations
 
@@ -10,72 +10,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
 )
 
+from adapters.sql.tables import metadata
 from adapters.sql.types import UtcDateTime
 
-metadata = MetaData()
-
-users = Table(
-    "users",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("username", String(32), nullable=False),
-    Column("username_canonical", String(32), nullable=False, unique=True),
-    Column("email", String(254), nullable=True),
-    Column("password_hash", Text, nullable=False),
-    Column("role", String(16), nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-)
-
-login_sessions = Table(
-    "login_sessions",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("user_id", String(32), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("expires_at", UtcDateTime, nullable=False),
-    Column("revoked_at", UtcDateTime, nullable=True),
-    Index("ix_login_sessions_user_id", "user_id"),
-)
-
-refresh_tokens = Table(
-    "refresh_tokens",
-    metadata,
-    Column("token_hash", String(64), primary_key=True),
-    Column(
-        "session_id",
-        String(32),
-        ForeignKey("login_sessions.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column("issued_at", UtcDateTime, nullable=False),
-    Column("used_at", UtcDateTime, nullable=True),
-    Index("ix_refresh_tokens_session_id", "session_id"),
-)
-
-# Byte-order collation on PostgreSQL, so sorting by task matches SQLite and the memory adapter.
-_task_type = String(500).with_variant(String(500, collation="C"), "postgresql")
-
-todos = Table(
-    "todos",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("owner_id", String(32), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("task", _task_type, nullable=False),
-    Column("completed", Boolean, nullable=False),
-    Column("sort_order", Integer, nullable=True, key="order"),  # ORDER is an SQL keyword
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
-    Column("completed_at", UtcDateTime, nullable=True),
-    Index("ix_todos_owner_created", "owner_id", "created_at"),
-)
-
-# --- shop ---------------------------------------------------------------------------------
 # Money is BIGINT minor units beside its currency code (exact, no float, no NUMERIC scale
 # to keep in step with the currency). Ids and names the shop sorts by (ties, lock order,
 # `sort=name`) use byte-order collation on PostgreSQL, so every adapter orders by code point.
@@ -154,24 +96,4 @@ order_status_changes = Table(
     Column("change_no", Integer, primary_key=True),
     Column("status", String(16), nullable=False),
     Column("at", UtcDateTime, nullable=False),
-)
-
-# Shared by every context's idempotent commands. Column names are IdempotencyRecord's
-# fields. Keys are scoped per user (the primary key); result_id names what the first
-# request made (an order, an appointment...), so it has no foreign key.
-idempotency_keys = Table(
-    "idempotency_keys",
-    metadata,
-    Column(
-        "user_id",
-        String(32),
-        ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("key", String(255), primary_key=True),
-    Column("fingerprint", String(64), nullable=False),
-    Column("claim_token", String(32), nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("result_id", String(32), nullable=True),
-    Index("ix_idempotency_keys_created_at", "created_at"),  # the 24 h purge
 )
