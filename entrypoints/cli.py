@@ -11,7 +11,12 @@ import sys
 from application.accounts.dto import RegisterCommand, UserView
 from domain.shared.errors import DomainError
 from domain.shared.roles import Role
-from entrypoints.container import build_container, close_resources, migrate_database
+from entrypoints.container import (
+    build_container,
+    close_resources,
+    jobs_by_context,
+    migrate_database,
+)
 from entrypoints.http.server import (
     BoundedHttpToolsProtocol,
     RequestTimeouts,
@@ -153,7 +158,7 @@ async def _run_jobs_once(settings: Settings, names: list[str]) -> tuple[int, dic
     did; None when a name is unknown."""
     container = build_container(settings)
     try:
-        jobs = registered(container.jobs())
+        jobs = registered(jobs_by_context(container))
         unknown = sorted(set(names) - set(jobs))
         if unknown:
             log.error("unknown jobs: %s (known: %s)", ", ".join(unknown), ", ".join(jobs))

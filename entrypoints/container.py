@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,7 @@ from adapters.sql.sqlite_reads import (
 from adapters.sql.todos import SqlTodosUnitOfWork
 from adapters.sql.uow import SqlUnitOfWork
 from application.shared.idempotency import ForgetIdempotencyKeys
+from application.shared.jobs import Job
 from domain.shared.errors import DomainError
 from domain.shop.money import Currency
 from entrypoints.containers.accounts import AccountsContainer
@@ -194,13 +196,27 @@ class Container(containers.DeclarativeContainer):
         InMemoryIdempotencyUnitOfWork, SqlIdempotencyUnitOfWork
     )
     forget_idempotency_keys = providers.Factory(ForgetIdempotencyKeys, idempotency_uow, clock)
-    # Every context's jobs, by context: the server's runner and `caseworks jobs run`.
-    jobs = providers.Dict(
-        shared=providers.Dict(forget_idempotency_keys=forget_idempotency_keys.provider),
-        accounts=accounts.jobs,
-        todos=todos.jobs,
-        shop=shop.jobs,
-    )
+
+
+def context_containers(container: Container) -> dict[str, Any]:
+    """Each context's container, by the name the app's container mounts it under: the app
+    puts each on `app.state.<name>` for its routes, and runs each one's `jobs`."""
+    return {
+        name: provider()
+        for name, provider in container.providers.items()
+        if isinstance(provider, providers.Container)
+    }
+
+
+def jobs_by_context(container: Container) -> dict[str, Mapping[str, Callable[[], Job]]]:
+    """Every context's jobs, and the shared kernel's own: the server's job runner and
+    `caseworks jobs run` (entrypoints/jobs.py)."""
+    jobs: dict[str, Mapping[str, Callable[[], Job]]] = {
+        "shared": {"forget_idempotency_keys": container.forget_idempotency_keys}
+    }
+    for name, context in context_containers(container).items():
+        jobs[name] = context.jobs()
+    return jobs
 
 
 def build_container(settings: Settings, **overrides: Any) -> Container:

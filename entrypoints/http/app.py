@@ -8,7 +8,13 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from entrypoints.container import Container, close_resources, create_configured_admin
+from entrypoints.container import (
+    Container,
+    close_resources,
+    context_containers,
+    create_configured_admin,
+    jobs_by_context,
+)
 from entrypoints.http import health
 from entrypoints.http.accounts import routes as accounts
 from entrypoints.http.cors import ProblemCORSMiddleware
@@ -35,7 +41,7 @@ def create_app(container: Container) -> FastAPI:
             await create_configured_admin(container)
             # Every context's jobs (expiring unpaid orders, forgetting old idempotency
             # keys...) run in the background while the server runs.
-            async with running_jobs(registered(container.jobs())):
+            async with running_jobs(registered(jobs_by_context(container))):
                 yield
         finally:
             await close_resources(container)
@@ -51,9 +57,8 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     # Each context's routes reach their own container (http/<ctx>/use_cases.py); the
     # shared route classes reach the authenticator alone.
-    app.state.accounts = container.accounts()
-    app.state.todos = container.todos()
-    app.state.shop = container.shop()
+    for name, context in context_containers(container).items():
+        setattr(app.state, name, context)
     app.state.authenticator = container.accounts.authenticate
     app.state.public_url = (container.config.public_url() or "").rstrip("/")
     # The routers carry no router-level options, so their routes join the app directly:

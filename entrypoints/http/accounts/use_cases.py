@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Request
-
 from entrypoints.containers.accounts import AccountsContainer
+from entrypoints.http.deps import context_use_cases
 
-
-def account_use_cases(request: Request) -> AccountsContainer:
-    """The app's accounts container (create_app mounts it on app.state.accounts); each use case
-    attribute is a Factory: call it for a fresh use case."""
-    use_cases: AccountsContainer = request.app.state.accounts
-    return use_cases
+account_use_cases = context_use_cases("accounts", AccountsContainer)

@@ -3,17 +3,17 @@ them through paid, shipped and delivered. Another user's order is a 404, as with
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import Header, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 from pydantic.json_schema import SkipJsonSchema
 
 from application.shared.ids import ID_PATTERN
 from application.shared.paging import MAX_LIMIT, MAX_OFFSET
 from application.shop.dto import ListOrdersQuery, PlaceOrderCommand
-from domain.shared.idempotency import IDEMPOTENCY_KEY_PATTERN
 from domain.shop.orders import OrderStatus
 from entrypoints.http.deps import caller
+from entrypoints.http.idempotency import IdempotencyKey, answer_created, created
 from entrypoints.http.paging import set_paging_headers
 from entrypoints.http.problems import responses
 from entrypoints.http.routing import protected_router
@@ -25,31 +25,6 @@ from entrypoints.http.urls import base_url
 router = protected_router(tags=["shop"])
 
 UserId = Annotated[str | SkipJsonSchema[None], Query(json_schema_extra={"pattern": ID_PATTERN})]
-# IETF httpapi Idempotency-Key draft. The value is an opaque key (as sent, quotes and all);
-# PlaceOrder checks it against the pattern (invalid_idempotency_key, 422).
-IdempotencyKey = Annotated[
-    str | SkipJsonSchema[None],
-    Header(
-        alias="Idempotency-Key",
-        description="Retrying with the same key and body answers the first response again"
-        " (with Idempotent-Replayed: true) instead of placing a second order. Keys are the"
-        " caller's own and kept 24 hours; another body with the key is a 422, and a retry"
-        " while the first request runs a 409.",
-        json_schema_extra={"pattern": IDEMPOTENCY_KEY_PATTERN},
-    ),
-]
-PLACED: dict[int | str, dict[str, Any]] = {
-    201: {
-        "description": "The order, placed (or the first answer to this Idempotency-Key)",
-        "headers": {
-            "Location": {"schema": {"type": "string"}, "description": "The order's URL"},
-            "Idempotent-Replayed": {
-                "schema": {"type": "string", "enum": ["true"]},
-                "description": "Present when this answers a retried Idempotency-Key",
-            },
-        },
-    }
-}
 MOVE_ERRORS = responses(401, 403, 404, 409, 422)
 
 
@@ -58,7 +33,9 @@ def order_url(request: Request, order_id: str) -> str:
 
 
 @router.post(
-    "/orders", status_code=status.HTTP_201_CREATED, responses=PLACED | responses(401, 409, 422)
+    "/orders",
+    status_code=status.HTTP_201_CREATED,
+    responses=created("order") | responses(401, 409, 422),
 )
 async def place_order(
     body: OrderCreate,
@@ -70,9 +47,7 @@ async def place_order(
     lines = tuple((line.product_id, line.quantity) for line in body.lines)
     command = PlaceOrderCommand(caller(request), lines, idempotency_key)
     view = await shop_use_cases(request).place_order().execute(command)
-    response.headers["Location"] = order_url(request, view.id)
-    if view.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
+    answer_created(response, order_url(request, view.id), view.replayed)
     return OrderOut.of(view)
 
 

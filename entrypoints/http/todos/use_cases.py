@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Request
-
 from entrypoints.containers.todos import TodosContainer
+from entrypoints.http.deps import context_use_cases
 
-
-def todo_use_cases(request: Request) -> TodosContainer:
-    """The app's todos container (create_app mounts it on app.state.todos); each use case
-    attribute is a Factory: call it for a fresh use case."""
-    use_cases: TodosContainer = request.app.state.todos
-    return use_cases
+todo_use_cases = context_use_cases("todos", TodosContainer)
