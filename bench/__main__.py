@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
 import tempfile
+import uuid
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -99,22 +102,29 @@ def _order_body(product_id: str) -> bytes:
     return json.dumps({"lines": [{"product_id": product_id, "quantity": 1}]}).encode()
 
 
-def reset_postgres(url: str) -> None:
-    from sqlalchemy import text
+@contextlib.contextmanager
+def scratch_postgres(url: str) -> Iterator[str]:
+    """A database of the bench's own on the server `url` names, dropped afterwards: the
+    bench never empties a database someone else uses (CI's, or a developer's)."""
+    from sqlalchemy.engine import make_url
 
     from adapters.sql.engine import create_engine
-    from adapters.sql.migrate import upgrade
-    from adapters.sql.tables import metadata
 
-    async def truncate() -> None:
-        engine = create_engine(url)
-        await upgrade(engine)
-        async with engine.begin() as connection:
-            tables = ", ".join(table.name for table in metadata.sorted_tables)
-            await connection.execute(text(f"TRUNCATE {tables} CASCADE"))
-        await engine.dispose()
+    name = f"caseworks_bench_{uuid.uuid4().hex[:12]}"
 
-    asyncio.run(truncate())
+    async def admin(statement: str) -> None:
+        engine = create_engine(url, autocommit=True)
+        try:
+            async with engine.connect() as connection:
+                await connection.exec_driver_sql(statement)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def measure(args: argparse.Namespace) -> dict[tuple[str, str], loadgen.Result]:
@@ -127,8 +137,9 @@ def measure(args: argparse.Namespace) -> dict[tuple[str, str], loadgen.Result]:
         for target in chosen:
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
             if target.needs_upgrade:
-                # Before the server starts: it makes the admin at start-up.
-                reset_postgres(target.env["CASEWORKS_DATABASE_URL"])
+                # A fresh database, migrated before the server starts (it makes the admin).
+                server = target.env["CASEWORKS_DATABASE_URL"]
+                target.env["CASEWORKS_DATABASE_URL"] = stack.enter_context(scratch_postgres(server))
             base = stack.enter_context(running(target, workdir))
             plans.append((target, requests_for(base, seed(base, target))))
         for index, scenario in enumerate(SCENARIOS):

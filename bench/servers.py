@@ -77,12 +77,16 @@ def running(target: Target, workdir: Path) -> Iterator[str]:
             check=True,
             capture_output=True,
         )
-    process = subprocess.Popen(
-        _command(target, port), env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    # The server's log goes to a file: a pipe nobody reads fills up and then blocks the
+    # server on its next log line (a 503 under load logs one).
+    log_path = workdir / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            _command(target, port), env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log
+        )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process)
+        _wait_until_up(base, process, log_path)
         yield base
     finally:
         process.terminate()
@@ -92,12 +96,11 @@ def running(target: Target, workdir: Path) -> Iterator[str]:
             process.kill()
 
 
-def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_until_up(base: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            assert process.stderr is not None  # started with stderr=PIPE
-            raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"server exited: {log_path.read_text()[-2000:]}")
         try:
             if httpx.get(f"{base}/docs", timeout=1).status_code == 200:
                 return
