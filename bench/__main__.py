@@ -7,14 +7,10 @@ the same concurrency and duration, after a warm-up. Results go to bench/results/
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import json
 import os
 import platform
 import tempfile
-import uuid
-from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +20,7 @@ import httpx
 
 from bench import loadgen
 from bench.servers import ADMIN, PASSWORD, ROOT, Target, running
+from tests.support.storage import scratch_postgres_database  # the tests' own
 
 TODO_SCENARIOS = ("GET /todos/{id}", "GET /todos/?limit=50", "POST /todos/")
 # The shop's rows are compared with POST /todos/ of the same target (the baseline has no
@@ -102,31 +99,6 @@ def _order_body(product_id: str) -> bytes:
     return json.dumps({"lines": [{"product_id": product_id, "quantity": 1}]}).encode()
 
 
-@contextlib.contextmanager
-def scratch_postgres(url: str) -> Iterator[str]:
-    """A database of the bench's own on the server `url` names, dropped afterwards: the
-    bench never empties a database someone else uses (CI's, or a developer's)."""
-    from sqlalchemy.engine import make_url
-
-    from adapters.sql.engine import create_engine
-
-    name = f"caseworks_bench_{uuid.uuid4().hex[:12]}"
-
-    async def admin(statement: str) -> None:
-        engine = create_engine(url, autocommit=True)
-        try:
-            async with engine.connect() as connection:
-                await connection.exec_driver_sql(statement)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
 def measure(args: argparse.Namespace) -> dict[tuple[str, str], loadgen.Result]:
     """All servers run at once and the runs interleave (each round visits every target),
     so a machine that speeds up or slows down mid-run skews no target against another."""
@@ -139,7 +111,8 @@ def measure(args: argparse.Namespace) -> dict[tuple[str, str], loadgen.Result]:
             if target.needs_upgrade:
                 # A fresh database, migrated before the server starts (it makes the admin).
                 server = target.env["CASEWORKS_DATABASE_URL"]
-                target.env["CASEWORKS_DATABASE_URL"] = stack.enter_context(scratch_postgres(server))
+                scratch = scratch_postgres_database(server, migrate=False)
+                target.env["CASEWORKS_DATABASE_URL"] = stack.enter_context(scratch)
             base = stack.enter_context(running(target, workdir))
             plans.append((target, requests_for(base, seed(base, target))))
         for index, scenario in enumerate(SCENARIOS):
