@@ -4,8 +4,11 @@ The reads of one HTTP request share one snapshot.
 An authenticated `GET /todos/{id}` reads twice (the caller's session, then the todo), each
 in a read unit of work of its own context; opening and resetting a read transaction costs
 a round trip on PostgreSQL. Inside `RequestReads.scope()` the first read unit of work
-opens the request's read transaction, later ones in the same request borrow it, and the
-scope closes it when the request ends. A write unit of work ends it first, so a read
+opens the request's read transaction and keeps it; the next one borrows it and closes it
+when done (the connection is held from the session check to the end of the use case's
+read, not while the answer is built: measured, holding it to the end of the request
+starved the pool under load). The scope closes whatever is still open when the request
+ends. A write unit of work ends it first, so a read
 after a write always sees that write. A read while the shared one is borrowed (reads run
 concurrently in one request) opens one of its own, as outside a scope.
 """
@@ -41,6 +44,7 @@ class _Shared:
     reads: ReadTransactions
     read: ReadTransaction | None = None
     borrowed: bool = False
+    uses: int = 0  # read units of work that have borrowed `read`
 
 
 _shared: ContextVar[_Shared | None] = ContextVar("caseworks_request_read", default=None)
@@ -69,6 +73,7 @@ async def open_read(reads: ReadTransactions) -> tuple[ReadTransaction, bool]:
     if shared is None or shared.borrowed or shared.reads is not reads:
         return await reads.open(), False
     shared.borrowed = True  # before the await: a concurrent read must not open it too
+    shared.uses += 1
     if shared.read is None:
         try:
             shared.read = await reads.open()
@@ -79,14 +84,14 @@ async def open_read(reads: ReadTransactions) -> tuple[ReadTransaction, bool]:
 
 
 async def give_back(failed: bool) -> None:
-    """The unit of work is done with the shared read. After an error inside it the read is
-    not reused by the rest of the request: on PostgreSQL a failed statement aborts the
-    whole transaction."""
+    """The unit of work is done with the shared read: the first borrower leaves it open for
+    the next read, which closes it. After an error inside it the read is not reused by the
+    rest of the request: on PostgreSQL a failed statement aborts the whole transaction."""
     shared = _shared.get()
     if shared is None:
         return
     shared.borrowed = False
-    if failed:
+    if failed or shared.uses > 1:
         await end_shared_read()
 
 
