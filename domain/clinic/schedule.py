@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from itertools import pairwise
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
 from domain.clinic.errors import InvalidWorkingHours, UnknownTimeZone
 
@@ -16,11 +17,18 @@ INTERVALS_MAX = 50
 Interval = tuple[datetime, datetime]
 
 
+@cache
+def _known_zones() -> frozenset[str]:
+    # Scans the tz database once; a system's own aliases are not IANA keys.
+    return frozenset(available_timezones()) - {"localtime", "posixrules"}
+
+
 def zone_of(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):  # ValueError: a path, not a key
-        raise UnknownTimeZone(f"{name!r} is not an IANA time zone", time_zone=name) from None
+    """An IANA zone by its key ("Europe/Berlin"); not a file path or a system alias
+    such as "localtime", which ZoneInfo itself would open."""
+    if name not in _known_zones():
+        raise UnknownTimeZone(f"{name!r} is not an IANA time zone", time_zone=name)
+    return ZoneInfo(name)
 
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:

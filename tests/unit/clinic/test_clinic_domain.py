@@ -184,6 +184,8 @@ def test_free_slots_skip_booked_intervals_and_the_past() -> None:
     [
         ("Mars/Olympus", WEEKDAYS_9_TO_5, UnknownTimeZone),
         ("../etc/passwd", WEEKDAYS_9_TO_5, UnknownTimeZone),
+        ("localtime", WEEKDAYS_9_TO_5, UnknownTimeZone),
+        ("", WEEKDAYS_9_TO_5, UnknownTimeZone),
         (
             "UTC",
             [WorkingInterval(0, time(9), time(12)), WorkingInterval(0, time(11), time(13))],
