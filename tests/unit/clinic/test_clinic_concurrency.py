@@ -10,11 +10,14 @@ from datetime import UTC, timedelta
 
 import pytest
 
+from adapters.memory.clinic.repositories import InMemoryAppointmentRepository
 from adapters.memory.clinic.uow import InMemoryClinicUnitOfWork
-from application.clinic.dto import AppointmentView
+from application.clinic.dto import AppointmentView, BookAppointmentCommand
+from application.clinic.use_cases.booking import BookAppointment
 from application.shared.ports import LockNotHeld, ReadOnlyTransaction
 from domain.clinic.appointments import Appointment
 from domain.clinic.errors import SlotTaken
+from domain.shared.idempotency import IdempotencyKeyInProgress
 from tests.unit.clinic.clinic_helpers import ADMIN, MONDAY_6_UTC, TODAY, Clinic, berlin
 
 TUESDAY = TODAY + timedelta(days=1)
@@ -37,6 +40,50 @@ async def test_50_bookings_of_one_slot_make_exactly_one(clinic: Clinic) -> None:
     assert all(isinstance(r, SlotTaken) for r in refused)
     assert {r.appointment_id for r in refused if isinstance(r, SlotTaken)} == {booked[0].id}
     assert len(clinic.table("appointments")) == 1
+
+
+async def test_50_retries_with_one_key_book_once(clinic: Clinic) -> None:
+    doctor = await clinic.clinician()
+    ada = await clinic.patient()
+
+    results = await asyncio.gather(
+        *(clinic.book(ADMIN, ada.id, doctor.user_id, TEN, key="k") for _ in range(50)),
+        return_exceptions=True,
+    )
+
+    # Each gets the one appointment (made or replayed), or "in progress" while it is made.
+    answers = [r for r in results if isinstance(r, AppointmentView)]
+    others = [r for r in results if not isinstance(r, AppointmentView)]
+    assert {a.id for a in answers} == set(clinic.table("appointments"))
+    assert all(isinstance(r, IdempotencyKeyInProgress) for r in others)
+    assert len(clinic.table("appointments")) == 1
+
+
+class _PatientLockForgotten(InMemoryAppointmentRepository):
+    async def lock_patient(self, patient_id: str) -> None:
+        """As if the use case had not asked for the patient's schedule."""
+
+
+class _ForgetfulUnitOfWork(InMemoryClinicUnitOfWork):
+    repositories = {
+        **InMemoryClinicUnitOfWork.repositories,
+        "appointments": _PatientLockForgotten,
+    }
+
+
+async def test_the_booking_path_takes_both_locks(clinic: Clinic) -> None:
+    """BookAppointment as it is, on a repository that drops the patient lock: the memory
+    adapter refuses the add. Every booking that succeeds elsewhere took both locks."""
+    doctor = await clinic.clinician()
+    ada = await clinic.patient()
+    book = BookAppointment(_ForgetfulUnitOfWork(clinic.store), clinic.clock)
+    command = BookAppointmentCommand(
+        ADMIN, ada.id, doctor.user_id, TEN, TEN + timedelta(minutes=30)
+    )
+
+    with pytest.raises(LockNotHeld):
+        await book.execute(command)
+    assert clinic.table("appointments") == {}
 
 
 def _appointment(id: str, patient_id: str, clinician_id: str, minutes: int = 30) -> Appointment:
