@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+from adapters.memory.clinic.appointments import InMemoryAppointmentRepository
+from adapters.memory.clinic.directory import InMemoryClinicianDirectory
 from adapters.memory.clinic.repositories import (
-    InMemoryAppointmentRepository,
-    InMemoryClinicianDirectory,
     InMemoryPatientRepository,
     InMemoryWorkingHoursRepository,
 )

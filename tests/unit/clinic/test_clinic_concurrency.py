@@ -10,7 +10,7 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from adapters.memory.clinic.repositories import InMemoryAppointmentRepository
+from adapters.memory.clinic.appointments import InMemoryAppointmentRepository
 from adapters.memory.clinic.uow import InMemoryClinicUnitOfWork
 from application.clinic.dto import AppointmentView, BookAppointmentCommand
 from application.clinic.use_cases.booking import BookAppointment
