@@ -8,3 +8,4 @@ class Role(Enum):
 
     USER = "user"
     ADMIN = "admin"
+    CLINICIAN = "clinician"

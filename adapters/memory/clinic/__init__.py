@@ -1,0 +1,1 @@
+"""The clinic's in-memory adapters: repositories, the clinician directory, unit of work."""

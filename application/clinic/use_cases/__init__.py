@@ -1,0 +1,1 @@
+"""The clinic use cases, one module per theme."""

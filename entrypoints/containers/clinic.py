@@ -1,0 +1,27 @@
+"""The clinic context's use cases and jobs."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from application.clinic.ports import ClinicUnitOfWork
+from application.clinic.use_cases.booking import BookAppointment, GetAppointment
+from application.clinic.use_cases.lifecycle import CancelAppointment, ChangeAppointmentStatus
+from application.clinic.use_cases.patients import CreatePatient, GetPatient
+from application.clinic.use_cases.schedule import GetAvailability, SetWorkingHours
+from application.shared.ports import Clock
+
+
+class ClinicContainer(containers.DeclarativeContainer):
+    uow = providers.Dependency(instance_of=ClinicUnitOfWork)
+    clock = providers.Dependency(instance_of=Clock)
+
+    create_patient = providers.Factory(CreatePatient, uow, clock)
+    get_patient = providers.Factory(GetPatient, uow, clock)
+    set_working_hours = providers.Factory(SetWorkingHours, uow)
+    get_availability = providers.Factory(GetAvailability, uow, clock)
+    book_appointment = providers.Factory(BookAppointment, uow, clock)
+    get_appointment = providers.Factory(GetAppointment, uow)
+    cancel_appointment = providers.Factory(CancelAppointment, uow, clock)
+    change_appointment_status = providers.Factory(ChangeAppointmentStatus, uow, clock)
+    jobs = providers.Dict()
