@@ -19,6 +19,20 @@ from domain.shared.roles import Role
 _USER_BY_ID = select(users).where(users.c.id == bindparam("user_id"))
 _USER_BY_NAME = select(users).where(users.c.username_canonical == bindparam("name"))
 _SESSION_BY_ID = select(login_sessions).where(login_sessions.c.id == bindparam("session_id"))
+# Every authenticated request: the session and its user's role now, in one round trip.
+_SESSION_WITH_ROLE = (
+    select(login_sessions, users.c.role)
+    .join(users, users.c.id == login_sessions.c.user_id)
+    .where(login_sessions.c.id == bindparam("session_id"))
+)
+# PostgreSQL locks the rows; SQLite's writer already holds BEGIN IMMEDIATE.
+_USER_FOR_UPDATE = _USER_BY_ID.with_for_update()
+_IDS_WITH_ROLE_FOR_UPDATE = (
+    select(users.c.id)
+    .where(users.c.role == bindparam("role"))
+    .order_by(users.c.id)  # one lock order for every locker: no deadlock
+    .with_for_update()
+)
 
 
 def _user(row: Any) -> User:
@@ -30,6 +44,10 @@ def _user(row: Any) -> User:
         created_at=row.created_at,
         email=row.email,
     )
+
+
+def _session(row: Any) -> LoginSession:
+    return LoginSession(row.id, row.user_id, row.created_at, row.expires_at, row.revoked_at)
 
 
 class SqlUserRepository(UserRepository):
@@ -78,6 +96,23 @@ class SqlUserRepository(UserRepository):
         query = select(users.c.id).where(users.c.role == role.value).limit(1)
         return (await self._db.execute(query)).first() is not None
 
+    async def get_for_update(self, user_id: str) -> User | None:
+        row = (await self._db.execute(_USER_FOR_UPDATE, {"user_id": user_id})).first()
+        return _user(row) if row else None
+
+    async def ids_with_role_for_update(self, role: Role) -> frozenset[str]:
+        # PostgreSQL (read committed) checks the WHERE again on a row it waited for: a row
+        # whose role a committed change took away is skipped, not returned stale.
+        rows = await self._db.execute(_IDS_WITH_ROLE_FOR_UPDATE, {"role": role.value})
+        return frozenset(rows.scalars())
+
+    async def save(self, user: User) -> None:
+        await self._db.execute(
+            update(users)
+            .where(users.c.id == user.id)
+            .values(role=user.role.value, email=user.email)
+        )
+
 
 class SqlSessionRepository(SessionRepository):
     def __init__(self, connection: AsyncConnection) -> None:
@@ -98,7 +133,11 @@ class SqlSessionRepository(SessionRepository):
         row = (await self._db.execute(_SESSION_BY_ID, {"session_id": session_id})).first()
         if row is None:
             return None
-        return LoginSession(row.id, row.user_id, row.created_at, row.expires_at, row.revoked_at)
+        return _session(row)
+
+    async def get_with_role(self, session_id: str) -> tuple[LoginSession, Role] | None:
+        row = (await self._db.execute(_SESSION_WITH_ROLE, {"session_id": session_id})).first()
+        return (_session(row), Role(row.role)) if row else None
 
     async def revoke(self, session_id: str, at: datetime) -> None:
         await self._db.execute(

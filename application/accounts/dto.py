@@ -33,6 +33,13 @@ class ChangePasswordCommand:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeRoleCommand:
+    actor: Actor
+    user_id: str
+    role: str  # a role's name, checked by the use case (unknown_role)
+
+
+@dataclass(frozen=True, slots=True)
 class UserView:
     id: str
     username: str

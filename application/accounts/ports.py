@@ -38,6 +38,21 @@ class UserRepository(abc.ABC):
     @abc.abstractmethod
     async def any_with_role(self, role: Role) -> bool: ...
 
+    @abc.abstractmethod
+    async def get_for_update(self, user_id: str) -> User | None:
+        """Load a user and lock the row until commit (the only way to `save` it)."""
+
+    @abc.abstractmethod
+    async def ids_with_role_for_update(self, role: Role) -> frozenset[str]:
+        """The ids of every user who has `role` now, their rows locked until commit (in id
+        order, so two lockers never deadlock). A row whose role changed while this waited
+        for it is left out, so what is returned cannot change before commit."""
+
+    @abc.abstractmethod
+    async def save(self, user: User) -> None:
+        """Store the role and email of a user loaded for update in this transaction (the
+        password hash has its own compare-and-set, `update_password_hash`)."""
+
 
 class SessionRepository(abc.ABC):
     """Login sessions and the refresh tokens issued in them (stored as hashes only)."""
@@ -47,6 +62,11 @@ class SessionRepository(abc.ABC):
 
     @abc.abstractmethod
     async def get(self, session_id: str) -> LoginSession | None: ...
+
+    @abc.abstractmethod
+    async def get_with_role(self, session_id: str) -> tuple[LoginSession, Role] | None:
+        """The session and its user's role now, in one read (one query on SQL): a role
+        change applies from the next request, with no second round trip per request."""
 
     @abc.abstractmethod
     async def revoke(self, session_id: str, at: datetime) -> None: ...

@@ -32,6 +32,16 @@ class UsernameTaken(Conflict):
     code = "username_taken"
 
 
+class UnknownRole(InvalidInput):
+    code = "unknown_role"
+
+
+class LastAdmin(Conflict):
+    """The change would leave no administrator: nobody could grant a role again."""
+
+    code = "last_admin"
+
+
 class UserNotFound(NotFound):
     code = "user_not_found"
 

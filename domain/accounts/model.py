@@ -6,7 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.accounts.errors import InvalidEmail, InvalidUsername, WeakPassword
+from domain.accounts.errors import (
+    InvalidEmail,
+    InvalidUsername,
+    LastAdmin,
+    UnknownRole,
+    WeakPassword,
+)
 from domain.shared.roles import Role
 from domain.shared.text import check_text
 
@@ -21,6 +27,7 @@ _USERNAME = re.compile(USERNAME_PATTERN.strip("^$"))
 _EMAIL = re.compile(EMAIL_PATTERN.strip("^$"))
 PASSWORD_MIN, PASSWORD_MAX = 8, 1024
 EMAIL_MAX = 254
+ROLE_NAMES = tuple(role.value for role in Role)  # published as the role field's enum
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,14 @@ def validate_email(email: str | None) -> str | None:
     return email
 
 
+def parse_role(value: str) -> Role:
+    """The role named `value` ("user", "clinician", "admin"), or UnknownRole."""
+    try:
+        return Role(value)
+    except ValueError:
+        raise UnknownRole(f"role must be one of {', '.join(ROLE_NAMES)}") from None
+
+
 def check_password_rules(password: str, username: Username, is_common: bool) -> None:
     """Raise WeakPassword naming the first rule the password breaks."""
     check_text(password, "password")  # before a hasher ever sees it
@@ -87,6 +102,14 @@ class User:
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+    def change_role(self, role: Role, other_admins: int) -> None:
+        """Give the user `role`. `other_admins` counts the administrators besides this
+        user (held still by the caller's locks): an administrator may step down only
+        when one of them remains."""
+        if self.is_admin and role is not Role.ADMIN and other_admins < 1:
+            raise LastAdmin("the last administrator cannot give up the role")
+        self.role = role
 
 
 @dataclass(eq=False)

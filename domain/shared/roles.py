@@ -7,5 +7,6 @@ class Role(Enum):
     """What a caller may do in every context: carried by the Actor, kept on the User."""
 
     USER = "user"
+    CLINICIAN = "clinician"
     ADMIN = "admin"
     CLINICIAN = "clinician"

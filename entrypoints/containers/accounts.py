@@ -17,7 +17,7 @@ from application.accounts.use_cases.login import Login
 from application.accounts.use_cases.passwords import ChangePassword
 from application.accounts.use_cases.registration import CreateFirstAdmin, RegisterUser
 from application.accounts.use_cases.sessions import Authenticate, Logout, RefreshTokens
-from application.accounts.use_cases.users import GetCurrentUser, GetUser, ListUsers
+from application.accounts.use_cases.users import ChangeRole, GetCurrentUser, GetUser, ListUsers
 from application.shared.ports import Clock
 
 
@@ -45,6 +45,7 @@ class AccountsContainer(containers.DeclarativeContainer):
     get_current_user = providers.Factory(GetCurrentUser, uow)
     get_user = providers.Factory(GetUser, uow)
     list_users = providers.Factory(ListUsers, uow)
+    change_role = providers.Factory(ChangeRole, uow)
     change_password = providers.Factory(
         ChangePassword, uow, hasher, common_passwords, login_throttle, clock
     )

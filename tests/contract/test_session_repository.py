@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain.shared.roles import Role
 from tests.contract.builders import (
     add_users,
     assert_utc,
@@ -125,3 +126,37 @@ async def test_refresh_token_add_get_for_update_and_mark_used(uows: Uows) -> Non
     assert_utc(used.used_at, at(3))
     assert fresh is not None
     assert fresh.used_at is None
+
+
+async def test_get_with_role_reads_the_session_and_its_users_role_now(uows: Uows) -> None:
+    await _setup(uows, ("s-1", "u-alice"), ("s-2", "u-bob"))
+    async with uows.accounts().write() as uow:
+        await uow.sessions.revoke("s-2", at(3))
+        await uow.commit()
+
+    async with uows.accounts().read() as uow:
+        found = await uow.sessions.get_with_role("s-1")
+        revoked = await uow.sessions.get_with_role("s-2")
+        missing = await uow.sessions.get_with_role("s-unknown")
+
+    assert missing is None
+    assert found is not None
+    session, role = found
+    assert (session.id, session.user_id, role) == ("s-1", "u-alice", Role.USER)
+    assert_utc(session.created_at, at(1))
+    assert_utc(session.expires_at, at(1) + timedelta(days=30))
+    assert session.revoked_at is None
+    assert revoked is not None  # a revoked session is returned: the caller decides
+    assert_utc(revoked[0].revoked_at, at(3))
+
+    async with uows.accounts().write() as uow:
+        alice = await uow.users.get_for_update("u-alice")
+        assert alice is not None
+        alice.role = Role.CLINICIAN
+        await uow.users.save(alice)
+        await uow.commit()
+
+    async with uows.accounts().read() as uow:
+        changed = await uow.sessions.get_with_role("s-1")
+    assert changed is not None
+    assert changed[1] is Role.CLINICIAN

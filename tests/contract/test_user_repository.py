@@ -157,3 +157,66 @@ async def test_update_password_hash_can_be_conditional(uows: Uows) -> None:
         alice = await uow.users.get("u-alice")
     assert alice is not None
     assert alice.password_hash == "h2"
+
+
+async def test_get_for_update_then_save_changes_the_role(uows: Uows) -> None:
+    await add_users(uows, new_user("alice"), new_user("bob"))
+
+    async with uows.accounts().write() as uow:
+        assert await uow.users.get_for_update("u-ghost") is None
+        alice = await uow.users.get_for_update("u-alice")
+        assert alice is not None
+        assert alice.role is Role.USER
+        alice.role = Role.CLINICIAN
+        await uow.users.save(alice)
+        await uow.commit()
+
+    async with uows.accounts().read() as uow:
+        saved = await uow.users.get("u-alice")
+        bob = await uow.users.get("u-bob")
+    assert saved is not None
+    assert saved.role is Role.CLINICIAN
+    assert (saved.username.value, saved.password_hash) == ("alice", "hash-of-alice")
+    assert_utc(saved.created_at, at(0))
+    assert bob is not None
+    assert bob.role is Role.USER
+
+
+async def test_a_saved_role_is_rolled_back_without_commit(uows: Uows) -> None:
+    await add_users(uows, new_user("alice"))
+
+    async with uows.accounts().write() as uow:
+        alice = await uow.users.get_for_update("u-alice")
+        assert alice is not None
+        alice.role = Role.ADMIN
+        await uow.users.save(alice)
+
+    async with uows.accounts().read() as uow:
+        kept = await uow.users.get("u-alice")
+    assert kept is not None
+    assert kept.role is Role.USER
+
+
+async def test_ids_with_role_for_update(uows: Uows) -> None:
+    await add_users(
+        uows,
+        new_user("root", role=Role.ADMIN),
+        new_user("boss", role=Role.ADMIN),
+        new_user("clara", role=Role.CLINICIAN),
+        new_user("alice"),
+    )
+
+    async with uows.accounts().write() as uow:
+        admins = await uow.users.ids_with_role_for_update(Role.ADMIN)
+        clinicians = await uow.users.ids_with_role_for_update(Role.CLINICIAN)
+        boss = await uow.users.get_for_update("u-boss")  # already held: no self-deadlock
+        assert boss is not None
+        boss.role = Role.USER
+        await uow.users.save(boss)
+        await uow.commit()
+
+    assert admins == {"u-root", "u-boss"}
+    assert clinicians == {"u-clara"}
+    async with uows.accounts().write() as uow:
+        assert await uow.users.ids_with_role_for_update(Role.ADMIN) == {"u-root"}
+        assert await uow.users.ids_with_role_for_update(Role.USER) == {"u-alice", "u-boss"}

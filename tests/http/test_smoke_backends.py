@@ -162,6 +162,27 @@ async def test_admin_lists_users_in_pages(
     assert page.headers["x-total-count"] == "4"
 
 
+async def test_an_admin_changes_roles_for_the_next_request(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], signed_up: SignUp
+) -> None:
+    alice = await signed_up("alice")
+    alice_id = (await client.get("/users/me", headers=alice)).json()["id"]
+    root_id = (await client.get("/users/me", headers=admin_headers)).json()["id"]
+
+    granted = await client.put(
+        f"/users/{alice_id}/role", json={"role": "admin"}, headers=admin_headers
+    )
+    assert (granted.status_code, granted.json()["role"]) == (200, "admin")
+    assert (await client.get("/users", headers=alice)).status_code == 200  # the same token
+    stepped_down = await client.put(
+        f"/users/{root_id}/role", json={"role": "clinician"}, headers=admin_headers
+    )
+    assert stepped_down.json()["role"] == "clinician"
+    last = await client.put(f"/users/{alice_id}/role", json={"role": "user"}, headers=alice)
+    assert_problem(last, 409, "last_admin")
+    assert_problem(await client.get("/users", headers=admin_headers), 403, "forbidden")
+
+
 async def test_todo_lifecycle(client: httpx.AsyncClient, signed_up: SignUp) -> None:
     alice = await signed_up("alice")
 

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.memory.accounts.uow import InMemoryAccountsUnitOfWork
 from adapters.memory.idempotency import InMemoryIdempotencyUnitOfWork
 from adapters.memory.shop.uow import InMemoryShopUnitOfWork
 from adapters.memory.store import MemoryStore
 from adapters.memory.todos import InMemoryTodosUnitOfWork
 from application.shared.ports import LockNotHeld
 from domain.shared.idempotency import IdempotencyRecord
+from domain.shared.roles import Role
 from domain.shared.unset import UNSET
-from tests.contract.builders import T0, new_product, new_todo
+from tests.contract.builders import T0, new_product, new_todo, new_user
 
 
 @pytest.fixture
@@ -91,3 +93,28 @@ async def test_an_idempotency_record_is_saved_only_under_its_lock(store: MemoryS
         held = await uow.idempotency.get_for_update("u-alice", "key-1")
         assert held is not None
         assert held.result_id == "o-1"
+
+
+async def test_a_user_is_saved_only_under_its_lock(store: MemoryStore) -> None:
+    async with InMemoryAccountsUnitOfWork(store).write() as uow:
+        await uow.users.add(new_user("alice"))
+        await uow.users.add(new_user("root", role=Role.ADMIN))
+        await uow.commit()
+
+    async with InMemoryAccountsUnitOfWork(store).write() as uow:
+        alice = await uow.users.get("u-alice")
+        assert alice is not None
+        alice.role = Role.CLINICIAN
+        with pytest.raises(LockNotHeld):
+            await uow.users.save(alice)
+
+    async with InMemoryAccountsUnitOfWork(store).write() as uow:
+        assert await uow.users.ids_with_role_for_update(Role.ADMIN) == {"u-root"}
+        root = await uow.users.get("u-root")
+        assert root is not None
+        await uow.users.save(root)  # held by the role's lock: no error
+        locked = await uow.users.get_for_update("u-alice")
+        assert locked is not None
+        locked.role = Role.CLINICIAN
+        await uow.users.save(locked)
+        await uow.commit()

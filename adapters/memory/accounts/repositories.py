@@ -39,6 +39,25 @@ class InMemoryUserRepository(UserRepository):
     async def any_with_role(self, role: Role) -> bool:
         return any(user.role is role for user in self._users.values())
 
+    async def get_for_update(self, user_id: str) -> User | None:
+        self._journal.hold(self._users, user_id)  # the store's lock serialises the rest
+        return await self.get(user_id)
+
+    async def ids_with_role_for_update(self, role: Role) -> frozenset[str]:
+        self._journal.check_writable()
+        ids = frozenset(user.id for user in self._users.values() if user.role is role)
+        for user_id in sorted(ids):
+            self._journal.hold(self._users, user_id)
+        return ids
+
+    async def save(self, user: User) -> None:
+        self._journal.check_writable()
+        self._journal.check_held(self._users, user.id)
+        stored = self._users.get(user.id)
+        if stored is not None:
+            saved = changed(stored, role=user.role, email=user.email)
+            put(self._journal, self._users, user.id, saved)
+
     async def update_password_hash(
         self, user_id: str, password_hash: str, replaces: str | None = None
     ) -> bool:
@@ -54,6 +73,7 @@ class InMemorySessionRepository(SessionRepository):
     def __init__(self, store: MemoryStore, journal: Journal) -> None:
         self._sessions: dict[str, LoginSession] = store.of("accounts").table("sessions")
         self._tokens: dict[str, RefreshToken] = store.of("accounts").table("refresh_tokens")
+        self._users: dict[str, User] = store.of("accounts").table("users")
         self._journal = journal
 
     async def add(self, session: LoginSession) -> None:
@@ -63,6 +83,13 @@ class InMemorySessionRepository(SessionRepository):
     async def get(self, session_id: str) -> LoginSession | None:
         session = self._sessions.get(session_id)
         return clone(session) if session else None
+
+    async def get_with_role(self, session_id: str) -> tuple[LoginSession, Role] | None:
+        session = self._sessions.get(session_id)
+        user = self._users.get(session.user_id) if session else None
+        if session is None or user is None:
+            return None
+        return clone(session), user.role
 
     async def revoke(self, session_id: str, at: datetime) -> None:
         self._journal.check_writable()

@@ -12,7 +12,8 @@ from domain.shared.text import check_text
 
 
 class Authenticate:
-    """Turn an access token into an Actor; the session must still be active."""
+    """Turn an access token into an Actor with the user's current role; the session must
+    still be active."""
 
     def __init__(self, uow: AccountsUnitOfWork, tokens: TokenService, clock: Clock) -> None:
         self._uow = uow
@@ -25,14 +26,15 @@ class Authenticate:
             raise InvalidToken("missing bearer token")
         claims = self._tokens.decode_access(access_token)
         async with self._uow.read() as uow:
-            session = await uow.sessions.get(claims.session_id)
-        if (
-            session is None
-            or session.user_id != claims.user_id
-            or not session.is_active(self._clock.now())
-        ):
+            found = await uow.sessions.get_with_role(claims.session_id)
+        if found is None:
             raise InvalidToken("the session of this token has ended")
-        return Actor(claims.user_id, claims.role, claims.session_id)
+        session, role = found
+        if session.user_id != claims.user_id or not session.is_active(self._clock.now()):
+            raise InvalidToken("the session of this token has ended")
+        # The role stored now, not the token's claim: a role change applies to the next
+        # request, and the session goes on (the claim only says what it was at issue).
+        return Actor(claims.user_id, role, claims.session_id)
 
 
 class RefreshTokens:

@@ -1,4 +1,5 @@
-"""Accounts: register, log in, rotate tokens, log out, the caller's profile, admin listing."""
+"""Accounts: register, log in, rotate tokens, log out, the caller's profile, admin listing
+and roles."""
 
 from __future__ import annotations
 
@@ -6,13 +7,19 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response, status
 
-from application.accounts.dto import ChangePasswordCommand, LoginCommand, RegisterCommand
+from application.accounts.dto import (
+    ChangePasswordCommand,
+    ChangeRoleCommand,
+    LoginCommand,
+    RegisterCommand,
+)
 from application.shared.paging import MAX_LIMIT, MAX_OFFSET
 from entrypoints.http.accounts.credentials import LOGIN_REQUEST_BODY, read_credentials
 from entrypoints.http.accounts.schemas import (
     ChangePasswordBody,
     RefreshBody,
     RegisterBody,
+    RoleBody,
     TokenOut,
     UserOut,
 )
@@ -101,3 +108,11 @@ async def get_user(
 ) -> UserOut:
     actor = caller(request)
     return UserOut.of(await account_use_cases(request).get_user().execute(actor, user_id))
+
+
+@protected.put("/users/{user_id}/role", responses=responses(400, 401, 403, 404, 409, 413, 415, 422))
+async def change_role(user_id: PathId, body: RoleBody, request: Request) -> UserOut:
+    """Admins only: the user's role from their next request on (their sessions go on).
+    The last administrator cannot step down (409 `last_admin`)."""
+    command = ChangeRoleCommand(caller(request), user_id, body.role)
+    return UserOut.of(await account_use_cases(request).change_role().execute(command))

@@ -12,6 +12,7 @@ from domain.accounts.model import (
     EMAIL_PATTERN,
     PASSWORD_MAX,
     PASSWORD_MIN,
+    ROLE_NAMES,
     USERNAME_MAX,
     USERNAME_MIN,
     USERNAME_PATTERN,
@@ -59,11 +60,16 @@ class ChangePasswordBody(StrictBody):
     new_password: str = _NEW_PASSWORD
 
 
+class RoleBody(StrictBody):
+    # The use case refuses any other name (unknown_role, 422); the schema states the list.
+    role: str = documented(enum=list(ROLE_NAMES))
+
+
 class UserOut(BaseModel):
     id: str
     username: str
     email: str | None
-    role: Literal["user", "admin"]
+    role: Literal["user", "clinician", "admin"]  # ROLE_NAMES (tests/unit/test_roles.py)
     created_at: datetime
 
     @classmethod
