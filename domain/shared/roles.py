@@ -9,4 +9,3 @@ class Role(Enum):
     USER = "user"
     CLINICIAN = "clinician"
     ADMIN = "admin"
-    CLINICIAN = "clinician"
