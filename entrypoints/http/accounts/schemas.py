@@ -16,6 +16,7 @@ from domain.accounts.model import (
     USERNAME_MIN,
     USERNAME_PATTERN,
 )
+from domain.shared.roles import Role
 from entrypoints.http.schemas import StrictBody, documented
 
 # A login name is only looked up, never checked against the rules: any 1-64 characters.
@@ -63,7 +64,7 @@ class UserOut(BaseModel):
     id: str
     username: str
     email: str | None
-    role: Literal["user", "admin"]
+    role: Role  # every role a user may have: user, admin, clinician
     created_at: datetime
 
     @classmethod
@@ -72,7 +73,7 @@ class UserOut(BaseModel):
             id=view.id,
             username=view.username,
             email=view.email,
-            role=view.role.value,
+            role=view.role,
             created_at=view.created_at,
         )
 
