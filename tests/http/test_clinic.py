@@ -128,7 +128,8 @@ async def test_booking_availability_and_cancelling(
     assert_problem(await client.post(f"{url}/cancel", headers=bob), 404)
     status = await client.post(f"{url}/status", json={"status": "arrived"}, headers=alice)
     assert_problem(status, 403)
-    cancelled = await client.post(f"{url}/cancel", json={"reason": "feeling better"}, headers=alice)
+    reason = {"status": "cancelled", "reason": "feeling better"}
+    cancelled = await client.post(f"{url}/status", json=reason, headers=alice)
     assert cancelled.status_code == 200, cancelled.text
     assert cancelled.json()["cancelation_reason"] == "feeling better"
     again = await client.post(f"{url}/status", json={"status": "arrived"}, headers=doctor)

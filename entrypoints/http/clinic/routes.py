@@ -21,7 +21,6 @@ from entrypoints.http.clinic.schemas import (
     AppointmentCreate,
     AppointmentOut,
     AvailabilityOut,
-    CancelBody,
     PatientCreate,
     PatientOut,
     SlotOut,
@@ -127,13 +126,11 @@ async def get_appointment(appointment_id: PathId, request: Request) -> Appointme
 
 
 @router.post("/appointments/{appointment_id}/cancel", responses=responses(401, 404, 409, 422))
-async def cancel_appointment(
-    appointment_id: PathId, request: Request, body: CancelBody | None = None
-) -> AppointmentOut:
-    """The patient's own, or any for staff; its interval is free again."""
-    reason = body.reason if body is not None else None
+async def cancel_appointment(appointment_id: PathId, request: Request) -> AppointmentOut:
+    """The patient's own, or any for staff; its interval is free again. (With a reason:
+    `POST /appointments/{id}/status` `{"status": "cancelled", "reason": ...}`.)"""
     use_case = clinic_use_cases(request).cancel_appointment()
-    return AppointmentOut.of(await use_case.execute(caller(request), appointment_id, reason))
+    return AppointmentOut.of(await use_case.execute(caller(request), appointment_id))
 
 
 @router.post("/appointments/{appointment_id}/status", responses=responses(401, 403, 404, 409, 422))

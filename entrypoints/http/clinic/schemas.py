@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from application.clinic.dto import AppointmentView, PatientView, WorkingHoursView
@@ -22,22 +22,30 @@ from domain.clinic.patients import (
     Gender,
 )
 from domain.clinic.schedule import INTERVALS_MAX
-from entrypoints.http.schemas import StrictBody, documented
+from entrypoints.http.schemas import StrictBody, documented, whole_number
 
-_Date = Annotated[date, Field(strict=False)]
 _Time = Annotated[time, Field(strict=False)]
 _Instant = Annotated[
     datetime,
-    Field(strict=False, description="With a UTC offset (else 422 invalid_appointment_time)"),
+    Field(
+        strict=False,
+        description="With a UTC offset, not in the past; `end` after `start`, at most 8 hours"
+        " later (else 422 invalid_appointment_time)",
+    ),
 ]
-_Name = Annotated[str, documented(minLength=1, maxLength=NAME_MAX)]
+_Name = Annotated[
+    str,
+    documented(minLength=1, maxLength=NAME_MAX, description="Not blank once trimmed"),
+]
 _Optional = str | SkipJsonSchema[None]
 
 
 class PatientCreate(StrictBody):
     given: _Name
     family: _Name
-    birth_date: _Date
+    birth_date: Annotated[
+        date, Field(strict=False, description="Not in the future (422 invalid_patient)")
+    ]
     gender: Annotated[Gender, Field(strict=False)]
     identifier: Annotated[_Optional, documented(pattern=IDENTIFIER_PATTERN)] = None
     phone: Annotated[_Optional, documented(pattern=PHONE_PATTERN)] = None
@@ -69,14 +77,26 @@ class PatientOut(BaseModel):
 
 
 class WorkingIntervalIn(StrictBody):
-    weekday: Annotated[int, Field(ge=0, le=6, description="0 Monday .. 6 Sunday")]
+    weekday: Annotated[
+        int, Field(ge=0, le=6, description="0 Monday .. 6 Sunday"), BeforeValidator(whole_number)
+    ]
     start: _Time
     end: _Time
 
 
 class WorkingHoursIn(StrictBody):
-    time_zone: Annotated[str, documented(description="An IANA key, as Europe/Berlin")]
-    intervals: Annotated[list[WorkingIntervalIn], documented(maxItems=INTERVALS_MAX)]
+    time_zone: Annotated[
+        str,
+        documented(description="An IANA key, as Europe/Berlin (else 422 unknown_time_zone)"),
+    ]
+    intervals: Annotated[
+        list[WorkingIntervalIn],
+        documented(
+            maxItems=INTERVALS_MAX,
+            description="Each ends after it starts; one day's do not overlap"
+            " (else 422 invalid_working_hours)",
+        ),
+    ]
 
 
 class WorkingIntervalOut(BaseModel):
@@ -114,10 +134,6 @@ class AppointmentCreate(StrictBody):
     start: _Instant
     end: _Instant
     reason: Annotated[str, documented(maxLength=REASON_MAX)] = ""
-
-
-class CancelBody(StrictBody):
-    reason: Annotated[_Optional, documented(maxLength=REASON_MAX)] = None
 
 
 class StatusChange(StrictBody):
