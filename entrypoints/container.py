@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.clock import SystemClock
 from adapters.memory.accounts.throttle import InMemoryKnownClients, InMemoryLoginThrottle
 from adapters.memory.accounts.uow import InMemoryAccountsUnitOfWork
+from adapters.memory.clinic.uow import InMemoryClinicUnitOfWork
 from adapters.memory.idempotency import InMemoryIdempotencyUnitOfWork
 from adapters.memory.readiness import InMemoryReadinessProbe
 from adapters.memory.shop.payments import InMemoryPaymentGateway
@@ -27,6 +28,7 @@ from adapters.security.accounts.argon2_hasher import Argon2PasswordHasher
 from adapters.security.accounts.common_passwords import FileCommonPasswords
 from adapters.security.accounts.jwt_tokens import PyJwtTokenService
 from adapters.sql.accounts import SqlAccountsUnitOfWork
+from adapters.sql.clinic.uow import SqlClinicUnitOfWork
 from adapters.sql.engine import create_engine
 from adapters.sql.idempotency import SqlIdempotencyUnitOfWork
 from adapters.sql.migrate import loggable_url, prepare_sqlite_directory, upgrade
@@ -46,6 +48,7 @@ from application.shared.jobs import Job
 from domain.shared.errors import DomainError
 from domain.shop.money import Currency
 from entrypoints.containers.accounts import AccountsContainer
+from entrypoints.containers.clinic import ClinicContainer
 from entrypoints.containers.shop import ShopContainer
 from entrypoints.containers.todos import TodosContainer
 from entrypoints.settings import (
@@ -189,6 +192,11 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         # Paying stands in for a payment provider.
         payments=providers.Singleton(InMemoryPaymentGateway),
+    )
+    clinic = providers.Container(
+        ClinicContainer,
+        uow=_storage.units_of_work(InMemoryClinicUnitOfWork, SqlClinicUnitOfWork),
+        clock=clock,
     )
 
     # The shared kernel's own: the idempotency keys alone, and the job forgetting old ones.

@@ -17,6 +17,7 @@ from entrypoints.container import (
 )
 from entrypoints.http import health
 from entrypoints.http.accounts import routes as accounts
+from entrypoints.http.clinic import routes as clinic
 from entrypoints.http.cors import ProblemCORSMiddleware
 from entrypoints.http.deps import SECURITY_SCHEMES
 from entrypoints.http.docs import install_docs
@@ -63,7 +64,13 @@ def create_app(container: Container) -> FastAPI:
     app.state.public_url = (container.config.public_url() or "").rstrip("/")
     # The routers carry no router-level options, so their routes join the app directly:
     # FastAPI 0.165 wraps an included router in a matcher that cost ~15 us a request.
-    for router in (*todos.routers, *accounts.routers, *shop.routers, health.router):
+    for router in (
+        *todos.routers,
+        *accounts.routers,
+        *shop.routers,
+        *clinic.routers,
+        health.router,
+    ):
         app.router.routes.extend(router.routes)
     publish_money_schemas(app, container.shop.currency())  # prices in this shop's currency
     install_docs(app)

@@ -238,3 +238,29 @@ async def test_existing_products_count_the_units_their_open_orders_hold(
 
     assert counts == {"p-1": (7, 5, 1), "p-2": (0, 1, 1)}
     assert (p1.on_hand, p1.reserved, p1.stock, p1.version) == (12, 5, 7, 1)
+
+
+async def test_postgres_appointments_never_overlap_by_constraint(postgres_database: str) -> None:
+    """What the comparison does not look at: 0006's exclusion constraints (btree_gist)."""
+    engine = create_engine(postgres_database)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.execute(
+                text(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                    " WHERE contype = 'x' AND conrelid = 'appointments'::regclass"
+                )
+            )
+            constraints: dict[str, str] = {row[0]: row[1] for row in found}
+    finally:
+        await engine.dispose()
+    assert sorted(constraints) == [
+        "ex_appointments_clinician_overlap",
+        "ex_appointments_patient_overlap",
+    ]
+    for person, definition in zip(
+        ("clinician", "patient"), sorted(constraints.values()), strict=True
+    ):
+        assert definition.startswith(f"EXCLUDE USING gist ({person}_id WITH =, tstzrange(")
+        assert "booked" in definition
+        assert "checked-in" in definition

@@ -18,6 +18,7 @@ import pytest
 
 from entrypoints.container import Container, build_container
 from entrypoints.settings import Settings
+from tests.http.clinic_helpers import DAY, add_patient, at, book, clinician, user
 from tests.http.conftest import (
     PASSWORD,
     SECRET,
@@ -258,3 +259,38 @@ async def test_another_users_todo_is_not_found(
     listed = await client.get("/todos/", headers=bob)
     assert listed.json() == []
     assert listed.headers["X-Total-Count"] == "0"
+
+
+async def test_clinic_walk(
+    client: httpx.AsyncClient, container: Container, admin_headers: dict[str, str]
+) -> None:
+    """A clinician (role round-trips), a linked patient, hours, a booking, a clash naming
+    it, the free slots without it, a cancel that frees the slot for another booking."""
+    doctor_id, doctor = await clinician(client, container, admin_headers, "drhouse")
+    me = await client.get("/users/me", headers=doctor)
+    assert me.json()["role"] == "clinician"
+    alice_id, alice = await user(client, "alice")
+    patient = await add_patient(client, doctor, user_id=alice_id, given="Zoë", identifier="M-1")
+    read = await client.get(f"/patients/{patient['id']}", headers=alice)
+    assert read.json() == patient
+
+    booked = await book(client, alice, patient["id"], doctor_id, at(9), at(9, 45))
+    assert booked.status_code == 201, booked.text
+    appointment = booked.json()
+    assert appointment["start"] == at(9).replace("+00:00", "Z")
+    other = await add_patient(client, doctor, given="Grace")
+    clash = await book(client, doctor, other["id"], doctor_id, at(9, 30), at(10))
+    assert assert_problem(clash, 409, "slot_taken")["appointment_id"] == appointment["id"]
+    back_to_back = await book(client, doctor, other["id"], doctor_id, at(9, 45), at(10))
+    assert back_to_back.status_code == 201, back_to_back.text
+
+    params = {"date": DAY.isoformat(), "duration": "15"}
+    free = await client.get(f"/clinicians/{doctor_id}/availability", params=params, headers=alice)
+    assert len(free.json()["slots"]) == 40 - 4
+
+    url = f"/appointments/{appointment['id']}"
+    assert (await client.get(url, headers=alice)).json() == appointment
+    cancelled = await client.post(f"{url}/cancel", headers=alice)
+    assert cancelled.json()["status"] == "cancelled"
+    again = await book(client, doctor, other["id"], doctor_id, at(9), at(9, 30))
+    assert again.status_code == 201, again.text

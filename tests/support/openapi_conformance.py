@@ -225,6 +225,17 @@ DESCRIBED_RULES: dict[str, set[tuple[str, str | None]]] = {
         ("inactive_product", None),
         ("duplicate_order_line", None),
     },
+    # The clinic: a birth date not in the future, names not blank once trimmed; a time
+    # zone in the IANA database, a day's intervals not overlapping; an appointment not in
+    # the past, with an offset, ending after it starts, within 8 hours; reasons without
+    # control characters.
+    "POST /patients": {("invalid_patient", None)},
+    "PUT /clinicians/{clinician_id}/working-hours": {
+        ("unknown_time_zone", None),
+        ("invalid_working_hours", None),
+    },
+    "POST /appointments": {("invalid_appointment_time", None), ("invalid_appointment", None)},
+    "POST /appointments/{appointment_id}/status": {("invalid_appointment", None)},
 }
 
 

@@ -19,6 +19,7 @@ from adapters.sql.engine import create_engine
 from adapters.sql.migrate import upgrade
 from adapters.sql.tables import every_table
 from application.accounts.ports import AccountsUnitOfWork
+from application.clinic.ports import ClinicUnitOfWork
 from application.shared.idempotency import IdempotentUnitOfWork
 from application.shop.ports import ShopUnitOfWork
 from application.todos.ports import TodosUnitOfWork
@@ -41,6 +42,7 @@ class Uows:
     accounts: Callable[[], AccountsUnitOfWork]
     todos: Callable[[], TodosUnitOfWork]
     shop: Callable[[], ShopUnitOfWork]
+    clinic: Callable[[], ClinicUnitOfWork]
     keys: Callable[[], IdempotentUnitOfWork]
 
     @classmethod
@@ -49,6 +51,7 @@ class Uows:
             accounts=container.accounts.uow,
             todos=container.todos.uow,
             shop=container.shop.uow,
+            clinic=container.clinic.uow,
             keys=container.idempotency_uow,
         )
 

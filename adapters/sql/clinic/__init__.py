@@ -1,0 +1,1 @@
+"""The clinic's SQL adapters: repositories, the clinician directory, unit of work."""

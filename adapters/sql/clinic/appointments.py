@@ -1,0 +1,155 @@
+"""Appointments in SQL. No double booking is the storage's rule as well as the use case's:
+`add` (and a `save` that makes an appointment hold an interval) checks for an active
+overlap first, and on PostgreSQL the exclusion constraints of migration 0006 refuse one
+that a transaction without the schedule locks would slip in; that refusal (SQLSTATE
+23P01) is caught at a savepoint, so the transaction goes on, and becomes SlotTaken
+naming the appointment in the way."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy.exc
+from sqlalchemy import Select, bindparam, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sql.clinic.locks import lock_schedule
+from adapters.sql.tables.clinic import appointments
+from adapters.sql.types import UtcDateTime
+from application.clinic.ports import AppointmentRepository
+from domain.clinic.appointments import ACTIVE, Appointment, AppointmentStatus
+from domain.clinic.errors import SlotTaken
+
+_EXCLUSION_VIOLATION = "23P01"  # PostgreSQL SQLSTATE
+_A = appointments.c
+_ONE = select(appointments).where(_A.id == bindparam("appointment_id"))
+_ONE_FOR_UPDATE = _ONE.with_for_update()  # SQLite: the writer holds BEGIN IMMEDIATE
+_INSERT = insert(appointments)
+_SAVE = update(appointments).where(_A.id == bindparam("appointment_id"))
+_HOLDING = (
+    select(appointments)
+    .where(
+        _A.status.in_([s.value for s in ACTIVE]),
+        _A.start < bindparam("end", type_=UtcDateTime),
+        _A.end > bindparam("start", type_=UtcDateTime),
+    )
+    .order_by(_A.start, _A.id)
+)
+_BY_CLINICIAN = _HOLDING.where(_A.clinician_id == bindparam("clinician_id"))
+_BY_PATIENT = _HOLDING.where(_A.patient_id == bindparam("patient_id"))
+_BY_EITHER = _HOLDING.where(
+    or_(_A.clinician_id == bindparam("clinician_id"), _A.patient_id == bindparam("patient_id")),
+    _A.id != bindparam("appointment_id"),
+).limit(1)
+
+
+def _values(appointment: Appointment) -> dict[str, Any]:
+    return {**vars(appointment), "status": appointment.status.value}
+
+
+def _appointment(row: Any) -> Appointment:
+    fields = dict(row._mapping)
+    return Appointment(**{**fields, "status": AppointmentStatus(fields["status"])})
+
+
+def _is_exclusion_violation(error: sqlalchemy.exc.IntegrityError) -> bool:
+    return any(
+        getattr(candidate, "sqlstate", None) == _EXCLUSION_VIOLATION
+        for candidate in (error.orig, getattr(error.orig, "__cause__", None))
+    )
+
+
+class SqlAppointmentRepository(AppointmentRepository):
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._db = connection
+
+    async def lock_clinician(self, clinician_id: str) -> None:
+        await lock_schedule(self._db, "clinician", clinician_id)
+
+    async def lock_patient(self, patient_id: str) -> None:
+        await lock_schedule(self._db, "patient", patient_id)
+
+    async def add(self, appointment: Appointment) -> None:
+        await self._write_holding(appointment, _INSERT, _values(appointment))
+
+    async def get(self, appointment_id: str) -> Appointment | None:
+        return await self._one(_ONE, appointment_id)
+
+    async def get_for_update(self, appointment_id: str) -> Appointment | None:
+        return await self._one(_ONE_FOR_UPDATE, appointment_id)
+
+    async def save(self, appointment: Appointment) -> None:
+        values = _values(appointment)
+        del values["id"], values["created_at"]  # never change
+        stored = await self.get(appointment.id)
+        if stored is None:
+            return  # no such appointment: nothing to write back, as on memory
+        params = {**values, "appointment_id": appointment.id}
+        if _interval(appointment) != _interval(stored):  # it newly takes an interval
+            await self._write_holding(appointment, _SAVE, params)
+        else:
+            await self._db.execute(_SAVE, params)
+
+    async def active_overlapping(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        clinician_id: str | None = None,
+        patient_id: str | None = None,
+    ) -> Sequence[Appointment]:
+        if (clinician_id is None) == (patient_id is None):
+            raise ValueError("give exactly one of clinician_id and patient_id")
+        bounds = {"start": start, "end": end}
+        if clinician_id is not None:
+            rows = await self._db.execute(_BY_CLINICIAN, {**bounds, "clinician_id": clinician_id})
+        else:
+            rows = await self._db.execute(_BY_PATIENT, {**bounds, "patient_id": patient_id})
+        return [_appointment(row) for row in rows]
+
+    async def _write_holding(self, appointment: Appointment, statement: Any, params: Any) -> None:
+        """Insert or update an appointment, refusing an active overlap with SlotTaken."""
+        start, end = _interval(appointment)
+        if start is None or end is None:
+            await self._db.execute(statement, params)
+            return
+        await self._refuse_overlap(appointment, start, end)
+        if getattr(self._db, "dialect", None) is None or self._db.dialect.name != "postgresql":
+            await self._db.execute(statement, params)  # writers serialised: checked above
+            return
+        try:
+            async with self._db.begin_nested():
+                await self._db.execute(statement, params)
+        except sqlalchemy.exc.IntegrityError as error:
+            if not _is_exclusion_violation(error):
+                raise
+            # A concurrent booking without the locks committed first: name it.
+            await self._refuse_overlap(appointment, start, end)
+            raise  # it was cancelled meanwhile: a real conflict nonetheless
+
+    async def _refuse_overlap(
+        self, appointment: Appointment, start: datetime, end: datetime
+    ) -> None:
+        params = {
+            "start": start,
+            "end": end,
+            "clinician_id": appointment.clinician_id,
+            "patient_id": appointment.patient_id,
+            "appointment_id": appointment.id,
+        }
+        row = (await self._db.execute(_BY_EITHER, params)).first()
+        if row is not None:
+            raise SlotTaken.by(row.id)
+
+    async def _one(self, statement: Select[Any], appointment_id: str) -> Appointment | None:
+        row = (await self._db.execute(statement, {"appointment_id": appointment_id})).first()
+        return _appointment(row) if row else None
+
+
+def _interval(appointment: Appointment) -> tuple[datetime | None, datetime | None]:
+    """The interval the appointment holds: none unless it is active."""
+    if not appointment.is_active:
+        return None, None
+    return appointment.start, appointment.end

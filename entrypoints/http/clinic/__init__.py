@@ -1,0 +1,1 @@
+"""The clinic's HTTP edge: patients, working hours and availability, appointments."""

@@ -1,0 +1,163 @@
+"""Clinic bodies and responses: parse and document only (the rules are the domain's).
+Dates and times arrive as JSON strings, so those fields alone are not strict."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, Field
+from pydantic.json_schema import SkipJsonSchema
+
+from application.clinic.dto import AppointmentView, PatientView, WorkingHoursView
+from application.shared.ids import ID_PATTERN
+from application.shared.views import fields_of
+from domain.clinic.appointments import REASON_MAX, AppointmentStatus
+from domain.clinic.patients import (
+    EMAIL_MAX,
+    EMAIL_PATTERN,
+    IDENTIFIER_PATTERN,
+    NAME_MAX,
+    PHONE_PATTERN,
+    Gender,
+)
+from domain.clinic.schedule import INTERVALS_MAX
+from entrypoints.http.schemas import StrictBody, documented, whole_number
+
+_Time = Annotated[time, Field(strict=False)]
+_Instant = Annotated[
+    datetime,
+    Field(
+        strict=False,
+        description="With a UTC offset, not in the past; `end` after `start`, at most 8 hours"
+        " later (else 422 invalid_appointment_time)",
+    ),
+]
+_Name = Annotated[
+    str,
+    documented(minLength=1, maxLength=NAME_MAX, description="Not blank once trimmed"),
+]
+_Optional = str | SkipJsonSchema[None]
+
+
+class PatientCreate(StrictBody):
+    given: _Name
+    family: _Name
+    birth_date: Annotated[
+        date, Field(strict=False, description="Not in the future (422 invalid_patient)")
+    ]
+    gender: Annotated[Gender, Field(strict=False)]
+    identifier: Annotated[_Optional, documented(pattern=IDENTIFIER_PATTERN)] = None
+    phone: Annotated[_Optional, documented(pattern=PHONE_PATTERN)] = None
+    email: Annotated[_Optional, documented(pattern=EMAIL_PATTERN, maxLength=EMAIL_MAX)] = None
+    user_id: Annotated[
+        _Optional,
+        documented(pattern=ID_PATTERN, description="The user account the record belongs to"),
+    ] = None
+    active: bool = True
+
+
+class PatientOut(BaseModel):
+    id: str
+    given: str
+    family: str
+    birth_date: date
+    age: int
+    gender: Gender
+    identifier: str | None
+    phone: str | None
+    email: str | None
+    active: bool
+    user_id: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, view: PatientView) -> PatientOut:
+        return cls(**fields_of(view))
+
+
+class WorkingIntervalIn(StrictBody):
+    weekday: Annotated[
+        int, Field(ge=0, le=6, description="0 Monday .. 6 Sunday"), BeforeValidator(whole_number)
+    ]
+    start: _Time
+    end: _Time
+
+
+class WorkingHoursIn(StrictBody):
+    time_zone: Annotated[
+        str,
+        documented(description="An IANA key, as Europe/Berlin (else 422 unknown_time_zone)"),
+    ]
+    intervals: Annotated[
+        list[WorkingIntervalIn],
+        documented(
+            maxItems=INTERVALS_MAX,
+            description="Each ends after it starts; one day's do not overlap"
+            " (else 422 invalid_working_hours)",
+        ),
+    ]
+
+
+class WorkingIntervalOut(BaseModel):
+    weekday: int
+    start: time
+    end: time
+
+
+class WorkingHoursOut(BaseModel):
+    clinician_id: str
+    time_zone: str
+    intervals: list[WorkingIntervalOut]
+
+    @classmethod
+    def of(cls, view: WorkingHoursView) -> WorkingHoursOut:
+        intervals = [WorkingIntervalOut(weekday=d, start=s, end=e) for d, s, e in view.intervals]
+        return cls(clinician_id=view.clinician_id, time_zone=view.time_zone, intervals=intervals)
+
+
+class SlotOut(BaseModel):
+    start: datetime
+    end: datetime
+
+
+class AvailabilityOut(BaseModel):
+    clinician_id: str
+    date: date
+    time_zone: str | None
+    slots: list[SlotOut]
+
+
+class AppointmentCreate(StrictBody):
+    patient_id: Annotated[str, documented(pattern=ID_PATTERN)]
+    clinician_id: Annotated[str, documented(pattern=ID_PATTERN)]
+    start: _Instant
+    end: _Instant
+    reason: Annotated[str, documented(maxLength=REASON_MAX)] = ""
+
+
+class StatusChange(StrictBody):
+    status: Annotated[AppointmentStatus, Field(strict=False)]
+    reason: Annotated[
+        _Optional,
+        documented(maxLength=REASON_MAX, description="Only when cancelled or noshow"),
+    ] = None
+
+
+class AppointmentOut(BaseModel):
+    id: str
+    patient_id: str
+    clinician_id: str
+    status: AppointmentStatus
+    start: datetime | None
+    end: datetime | None
+    reason: str
+    cancelation_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, view: AppointmentView) -> AppointmentOut:
+        fields = fields_of(view)
+        del fields["replayed"]
+        return cls(**fields)
