@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 import shutil
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,6 +23,47 @@ class Result:
     errors: int  # non-2xx responses and socket errors
 
 
+SLOT_SECONDS = 15 * 60
+SLOTS_PER_DAY = 92  # 00:00 to 23:00 UTC: none crosses the end of an all-day interval
+RUN_DAYS = 2000  # each run's own stretch of days: room for ~184,000 bookings
+FIRST_DAY = int(datetime(2100, 1, 1, tzinfo=UTC).timestamp())
+_stretches = itertools.count()  # shared by every Bookings: a clinician is in several
+
+
+@dataclass(eq=False)
+class Bookings:
+    """`POST /appointments` bodies made per request: the n-th is for clinician
+    n % len(clinicians) and patient n % len(patients), in that clinician's slot
+    n // len(clinicians) (15 minutes each, back to back), so no two requests of a run
+    overlap for a clinician or (as len(patients) is a multiple of len(clinicians)) a
+    patient. Each run (warm-up included) of any Bookings starts a fresh stretch of days far
+    in the future, as the earlier runs' bookings stay."""
+
+    clinicians: tuple[str, ...]
+    patients: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        assert len(self.patients) % len(self.clinicians) == 0
+
+    def next_run(self) -> int:
+        """The first instant (epoch seconds) of the next run's days."""
+        return FIRST_DAY + next(_stretches) * RUN_DAYS * 86400
+
+    def body(self, first: int, n: int) -> bytes:
+        clinician_id = self.clinicians[n % len(self.clinicians)]
+        patient_id = self.patients[n % len(self.patients)]
+        slot = n // len(self.clinicians)
+        start = first + slot // SLOTS_PER_DAY * 86400 + slot % SLOTS_PER_DAY * SLOT_SECONDS
+        return (
+            f'{{"patient_id":"{patient_id}","clinician_id":"{clinician_id}",'
+            f'"start":"{_iso(start)}","end":"{_iso(start + SLOT_SECONDS)}"}}'
+        ).encode()
+
+
+def _iso(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @dataclass(frozen=True)
 class Request:
     method: str
@@ -29,6 +72,8 @@ class Request:
     body: bytes = b""
     # When given, requests cycle through these bodies instead (e.g. one product each).
     bodies: tuple[bytes, ...] = ()
+    # When given, every request's body is a new booking instead.
+    bookings: Bookings | None = None
 
 
 def generator_name() -> str:
@@ -60,12 +105,42 @@ end
 """
 
 
+# The same bodies as Bookings.body, from one counter (wrk runs with one thread).
+_LUA_BOOKINGS = """
+local clinicians = {{{clinicians}}}
+local patients = {{{patients}}}
+local first = {first}
+local n = 0
+local function iso(t)
+  return os.date("!%Y-%m-%dT%H:%M:%SZ", t)
+end
+request = function()
+  local clinician = clinicians[n % #clinicians + 1]
+  local patient = patients[n % #patients + 1]
+  local slot = math.floor(n / #clinicians)
+  local start = first + math.floor(slot / {per_day}) * 86400 + (slot % {per_day}) * {length}
+  n = n + 1
+  local body = '{{"patient_id":"' .. patient .. '","clinician_id":"' .. clinician
+    .. '","start":"' .. iso(start) .. '","end":"' .. iso(start + {length}) .. '"}}'
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+
+
 def _run_wrk(request: Request, connections: int, seconds: float) -> Result:
     headers = "\n".join(f"wrk.headers[{k!r}] = {v!r}" for k, v in request.headers.items())
     lua = _LUA.format(method=request.method, body=request.body.decode(), headers=headers)
     if request.bodies:
         listed = ", ".join(repr(body.decode()) for body in request.bodies)
         lua += _LUA_BODIES.format(bodies=listed)
+    if request.bookings:
+        lua += _LUA_BOOKINGS.format(
+            clinicians=", ".join(map(repr, request.bookings.clinicians)),
+            patients=", ".join(map(repr, request.bookings.patients)),
+            first=request.bookings.next_run(),
+            per_day=SLOTS_PER_DAY,
+            length=SLOT_SECONDS,
+        )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)  # Python reprs are valid Lua string literals here
     try:
@@ -110,13 +185,24 @@ async def _run_python(request: Request, connections: int, seconds: float) -> Res
     path = url.path + (f"?{url.query}" if url.query else "")
     head = [f"{request.method} {path} HTTP/1.1", f"Host: {url.netloc}"]
     head += [f"{k}: {v}" for k, v in request.headers.items()]
-    raws = [
-        ("\r\n".join([*head, f"Content-Length: {len(body)}"]) + "\r\n\r\n").encode() + body
-        for body in (request.bodies or (request.body,))
-    ]
+
+    def raw(body: bytes) -> bytes:
+        return ("\r\n".join([*head, f"Content-Length: {len(body)}"]) + "\r\n\r\n").encode() + body
+
+    raws = [raw(body) for body in (request.bodies or (request.body,))]
+    bookings = request.bookings
+    first = bookings.next_run() if bookings else 0
+    booked = 0  # one counter for all connections, as wrk's one thread has
     deadline = time.perf_counter() + seconds
     latencies: list[float] = []
     errors = 0
+
+    def next_request(sent: int) -> bytes:
+        nonlocal booked
+        if bookings is None:
+            return raws[sent % len(raws)]
+        booked += 1
+        return raw(bookings.body(first, booked - 1))
 
     async def connection(first: int) -> None:
         nonlocal errors
@@ -125,7 +211,7 @@ async def _run_python(request: Request, connections: int, seconds: float) -> Res
         try:
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
-                writer.write(raws[sent % len(raws)])
+                writer.write(next_request(sent))
                 sent += 1
                 status_line = await reader.readline()
                 length = 0
