@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from application.shared.idempotency import IdempotentUnitOfWork
+from application.shared.paging import Page
 from domain.clinic.appointments import Appointment
+from domain.clinic.audit import AuditEvent, AuditFilter
 from domain.clinic.patients import Patient
 from domain.clinic.schedule import WorkingHours
 
@@ -97,8 +99,20 @@ class ClinicianDirectory(abc.ABC):
     async def is_clinician(self, user_id: str) -> bool: ...
 
 
+class AuditLog(abc.ABC):
+    """Append-only: events are never changed or removed."""
+
+    @abc.abstractmethod
+    async def append(self, event: AuditEvent) -> None: ...
+
+    @abc.abstractmethod
+    async def list(self, where: AuditFilter, limit: int, offset: int) -> Page[AuditEvent]:
+        """The matching events, newest first (then by id), and how many match."""
+
+
 class ClinicUnitOfWork(IdempotentUnitOfWork):
     patients: PatientRepository
     appointments: AppointmentRepository
     working_hours: WorkingHoursRepository
     clinicians: ClinicianDirectory
+    audit: AuditLog

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from adapters.memory.clinic.appointments import InMemoryAppointmentRepository
+from adapters.memory.clinic.audit import InMemoryAuditLog
 from adapters.memory.clinic.directory import InMemoryClinicianDirectory
 from adapters.memory.clinic.repositories import (
     InMemoryPatientRepository,
@@ -17,5 +18,6 @@ class InMemoryClinicUnitOfWork(InMemoryUnitOfWork, ClinicUnitOfWork):
         "appointments": InMemoryAppointmentRepository,
         "working_hours": InMemoryWorkingHoursRepository,
         "clinicians": InMemoryClinicianDirectory,
+        "audit": InMemoryAuditLog,
         "idempotency": InMemoryIdempotencyRepository,
     }

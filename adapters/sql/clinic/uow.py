@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from adapters.sql.clinic.appointments import SqlAppointmentRepository
+from adapters.sql.clinic.audit import SqlAuditLog
 from adapters.sql.clinic.directory import SqlClinicianDirectory
 from adapters.sql.clinic.repositories import SqlPatientRepository, SqlWorkingHoursRepository
 from adapters.sql.idempotency import SqlIdempotencyRepository
@@ -14,5 +15,6 @@ class SqlClinicUnitOfWork(SqlUnitOfWork, ClinicUnitOfWork):
         "appointments": SqlAppointmentRepository,
         "working_hours": SqlWorkingHoursRepository,
         "clinicians": SqlClinicianDirectory,
+        "audit": SqlAuditLog,
         "idempotency": SqlIdempotencyRepository,
     }

@@ -97,3 +97,22 @@ clinic_schedule_locks = Table(
     Column("kind", String(16), primary_key=True),
     Column("id", String(32), primary_key=True),
 )
+
+# Append-only; listed newest first by patient, by actor or for all (admins).
+clinic_audit_events = Table(
+    "clinic_audit_events",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor_id", String(32), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("action", String(1), nullable=False),
+    Column("entity_type", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("patient_id", String(32), nullable=True),
+    Column("outcome", String(8), nullable=False),
+    Column("request_id", String(64), nullable=True),
+    Index("ix_clinic_audit_events_at", "at"),
+    Index("ix_clinic_audit_events_patient_at", "patient_id", "at"),
+    Index("ix_clinic_audit_events_actor_at", "actor_id", "at"),
+)
