@@ -78,7 +78,7 @@ class UserOut(BaseModel):
             id=view.id,
             username=view.username,
             email=view.email,
-            role=view.role,
+            role=view.role.value,
             created_at=view.created_at,
         )
 
