@@ -25,6 +25,7 @@ class CreatePatientCommand:
     email: str | None = None
     user_id: str | None = None
     active: bool = True
+    request_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,7 @@ class BookAppointmentCommand:
     end: datetime
     reason: str = ""
     idempotency_key: str | None = None
+    request_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,7 @@ class ChangeAppointmentStatusCommand:
     appointment_id: str
     status: AppointmentStatus
     reason: str | None = None
+    request_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

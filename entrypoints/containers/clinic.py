@@ -21,7 +21,7 @@ class ClinicContainer(containers.DeclarativeContainer):
     set_working_hours = providers.Factory(SetWorkingHours, uow)
     get_availability = providers.Factory(GetAvailability, uow, clock)
     book_appointment = providers.Factory(BookAppointment, uow, clock)
-    get_appointment = providers.Factory(GetAppointment, uow)
+    get_appointment = providers.Factory(GetAppointment, uow, clock)
     cancel_appointment = providers.Factory(CancelAppointment, uow, clock)
     change_appointment_status = providers.Factory(ChangeAppointmentStatus, uow, clock)
     jobs = providers.Dict()
