@@ -9,6 +9,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    Integer,
     String,
     Table,
     Text,
@@ -96,6 +97,26 @@ clinic_schedule_locks = Table(
     metadata,
     Column("kind", String(16), primary_key=True),
     Column("id", String(32), primary_key=True),
+)
+
+# FHIR MedicationRequest (intent "order"); the medication flattened to three columns.
+prescriptions = Table(
+    "prescriptions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False),
+    Column("requester_id", String(32), nullable=False),
+    Column("medication_text", String(200), nullable=False),
+    Column("medication_code", String(64), nullable=True),
+    Column("medication_system", String(200), nullable=True),
+    Column("dosage_instruction", String(1000), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("refills", Integer, nullable=False),
+    Column("valid_until", Date, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("authored_on", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_prescriptions_patient_authored", "patient_id", "authored_on"),
 )
 
 # Append-only; listed newest first by patient, by actor or for all (admins).
