@@ -86,6 +86,36 @@ async def create_patient(body: PatientCreate, request: Request, response: Respon
     return PatientOut.of(view)
 
 
+# Before /patients/{patient_id}: "me" is a well-formed id, and the first match wins.
+@router.get("/patients/me", responses=responses(401, 404, 422))
+async def get_own_patient(request: Request) -> PatientOut:
+    """The record linked to the caller; 404 patient_not_found for anyone linked to none."""
+    view = await clinic_use_cases(request).get_own_patient().execute(caller(request), request_id())
+    return PatientOut.of(view)
+
+
+@router.get("/patients/me/appointments", responses=responses(401, 404, 422))
+async def list_own_appointments(
+    request: Request, response: Response, limit: Limit = 50, offset: Offset = 0
+) -> list[AppointmentOut]:
+    """The caller's own record's appointments, newest booked first (else 404)."""
+    use_case = clinic_use_cases(request).list_own_appointments()
+    page = await use_case.execute(caller(request), limit, offset, request_id())
+    set_paging_headers(request, response, page)
+    return [AppointmentOut.of(view) for view in page.items]
+
+
+@router.get("/patients/me/prescriptions", responses=responses(401, 404, 422))
+async def list_own_prescriptions(
+    request: Request, response: Response, limit: Limit = 50, offset: Offset = 0
+) -> list[PrescriptionOut]:
+    """The caller's own record's prescriptions, newest first (else 404)."""
+    use_case = clinic_use_cases(request).list_own_prescriptions()
+    page = await use_case.execute(caller(request), limit, offset, request_id())
+    set_paging_headers(request, response, page)
+    return [PrescriptionOut.of(view) for view in page.items]
+
+
 @router.get("/patients/{patient_id}", responses=responses(401, 404, 422))
 async def get_patient(patient_id: PathId, request: Request) -> PatientOut:
     use_case = clinic_use_cases(request).get_patient()
