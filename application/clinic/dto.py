@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from application.shared.actor import Actor
 from domain.clinic.appointments import Appointment, AppointmentStatus
 from domain.clinic.patients import Gender, Patient
+from domain.clinic.prescriptions import Prescription, PrescriptionStatus
 from domain.clinic.schedule import WorkingHours
 
 
@@ -25,6 +26,7 @@ class CreatePatientCommand:
     email: str | None = None
     user_id: str | None = None
     active: bool = True
+    request_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,7 @@ class BookAppointmentCommand:
     end: datetime
     reason: str = ""
     idempotency_key: str | None = None
+    request_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +113,7 @@ class ChangeAppointmentStatusCommand:
     appointment_id: str
     status: AppointmentStatus
     reason: str | None = None
+    request_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,4 +138,69 @@ class AppointmentView:
         return cls(
             a.id, a.patient_id, a.clinician_id, a.status, a.start, a.end, a.reason,
             a.cancelation_reason, a.created_at, a.updated_at, replayed,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    """Events newest first; `since` inclusive, `until` exclusive."""
+
+    actor: Actor
+    limit: int = 50
+    offset: int = 0
+    patient_id: str | None = None
+    actor_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrescribeCommand:
+    """The requester is the calling clinician."""
+
+    actor: Actor
+    patient_id: str
+    medication_text: str
+    dosage_instruction: str
+    quantity: int
+    refills: int = 0
+    valid_until: date | None = None
+    medication_code: str | None = None
+    medication_system: str | None = None
+    status: PrescriptionStatus = PrescriptionStatus.ACTIVE
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePrescriptionStatusCommand:
+    actor: Actor
+    prescription_id: str
+    status: PrescriptionStatus
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrescriptionView:
+    id: str
+    patient_id: str
+    requester_id: str
+    medication_text: str
+    medication_code: str | None
+    medication_system: str | None
+    dosage_instruction: str
+    quantity: int
+    refills: int
+    valid_until: date | None
+    status: PrescriptionStatus
+    intent: str
+    authored_on: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, p: Prescription) -> PrescriptionView:
+        m = p.medication
+        return cls(
+            p.id, p.patient_id, p.requester_id, m.text, m.code, m.system, p.dosage_instruction,
+            p.quantity, p.refills, p.valid_until, p.status, p.intent, p.authored_on,
+            p.updated_at,
         )  # fmt: skip

@@ -9,8 +9,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from application.shared.idempotency import IdempotentUnitOfWork
+from application.shared.paging import Page
 from domain.clinic.appointments import Appointment
+from domain.clinic.audit import AuditEvent, AuditFilter
 from domain.clinic.patients import Patient
+from domain.clinic.prescriptions import Prescription
 from domain.clinic.schedule import WorkingHours
 
 
@@ -74,6 +77,11 @@ class AppointmentRepository(abc.ABC):
         """The active appointments of this clinician (or of this patient) that overlap
         [start, end), earliest first (then by id). Exactly one of the two ids is given."""
 
+    @abc.abstractmethod
+    async def list_for_patient(self, patient_id: str, limit: int, offset: int) -> Page[Appointment]:
+        """The patient's appointments, whatever their status, newest booked first (then
+        by id)."""
+
 
 class WorkingHoursRepository(abc.ABC):
     """One set of working hours per clinician, replaced whole."""
@@ -97,8 +105,43 @@ class ClinicianDirectory(abc.ABC):
     async def is_clinician(self, user_id: str) -> bool: ...
 
 
+class PrescriptionRepository(abc.ABC):
+    @abc.abstractmethod
+    async def add(self, prescription: Prescription) -> None: ...
+
+    @abc.abstractmethod
+    async def get(self, prescription_id: str) -> Prescription | None: ...
+
+    @abc.abstractmethod
+    async def get_for_update(self, prescription_id: str) -> Prescription | None:
+        """Like get, and lock the prescription until commit."""
+
+    @abc.abstractmethod
+    async def save(self, prescription: Prescription) -> None:
+        """Write back a prescription loaded for update in this unit of work."""
+
+    @abc.abstractmethod
+    async def list_for_patient(
+        self, patient_id: str, limit: int, offset: int
+    ) -> Page[Prescription]:
+        """The patient's prescriptions, newest first (then by id)."""
+
+
+class AuditLog(abc.ABC):
+    """Append-only: events are never changed or removed."""
+
+    @abc.abstractmethod
+    async def append(self, event: AuditEvent) -> None: ...
+
+    @abc.abstractmethod
+    async def list(self, where: AuditFilter, limit: int, offset: int) -> Page[AuditEvent]:
+        """The matching events, newest first (then by id), and how many match."""
+
+
 class ClinicUnitOfWork(IdempotentUnitOfWork):
     patients: PatientRepository
     appointments: AppointmentRepository
     working_hours: WorkingHoursRepository
     clinicians: ClinicianDirectory
+    prescriptions: PrescriptionRepository
+    audit: AuditLog

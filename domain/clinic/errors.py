@@ -97,3 +97,30 @@ class SlotTaken(Conflict):
     @classmethod
     def by(cls, appointment_id: str) -> SlotTaken:
         return cls(f"the interval overlaps appointment {appointment_id!r}", appointment_id)
+
+
+class PrescriptionNotFound(NotFound):
+    code = "prescription_not_found"
+
+    @classmethod
+    def with_id(cls, prescription_id: str) -> PrescriptionNotFound:
+        return cls(f"prescription {prescription_id!r} not found")
+
+
+class InvalidPrescription(InvalidInput):
+    code = "invalid_prescription"
+
+
+class IllegalPrescriptionTransition(Conflict):
+    code = "illegal_transition"
+
+    def __init__(self, current: str, target: str) -> None:
+        super().__init__(
+            f"a prescription cannot go from {current} to {target}", status=current, target=target
+        )
+
+
+class InvalidAuditQuery(InvalidInput):
+    """`from` or `to` without a UTC offset, or `from` after `to`."""
+
+    code = "invalid_audit_query"

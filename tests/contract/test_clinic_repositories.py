@@ -148,3 +148,20 @@ async def test_overlaps_are_found_for_active_appointments_only(uows: Uows) -> No
         assert await repository.active_overlapping(*whole_hour, patient_id="p-1") == []
         after = (DAY + timedelta(hours=1), DAY + timedelta(hours=2))
         assert await repository.active_overlapping(*after, patient_id="p-2") == []
+
+
+async def test_a_patients_appointments_are_paged_newest_first(uows: Uows) -> None:
+    await add_patients(uows, new_patient("p-1"), new_patient("p-2"))
+    booked = [new_appointment(f"a-{n}", "p-1", start=DAY + timedelta(hours=n)) for n in range(1, 4)]
+    booked.append(new_appointment("a-9", "p-2", start=DAY + timedelta(hours=9)))
+    async with uows.clinic().write() as uow:
+        for appointment in booked:
+            await uow.appointments.lock_clinician(appointment.clinician_id)
+            await uow.appointments.lock_patient(appointment.patient_id)
+            await uow.appointments.add(appointment)
+        await uow.commit()
+    async with uows.clinic().read() as uow:
+        page = await uow.appointments.list_for_patient("p-1", 2, 1)
+        none = await uow.appointments.list_for_patient("p-3", 5, 0)
+    assert ([a.id for a in page.items], page.total) == (["a-2", "a-1"], 3)
+    assert (none.items, none.total) == ([], 0)

@@ -236,6 +236,11 @@ DESCRIBED_RULES: dict[str, set[tuple[str, str | None]]] = {
     },
     "POST /appointments": {("invalid_appointment_time", None), ("invalid_appointment", None)},
     "POST /appointments/{appointment_id}/status": {("invalid_appointment", None)},
+    # The audit log: `from` and `to` with a UTC offset, `from` not after `to`.
+    "GET /audit": {("invalid_audit_query", None)},
+    # A prescription: texts not blank once trimmed, `valid_until` not in the past, a
+    # medication code only with its system.
+    "POST /prescriptions": {("invalid_prescription", None)},
 }
 
 

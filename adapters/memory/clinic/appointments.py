@@ -10,6 +10,7 @@ from datetime import datetime
 
 from adapters.memory.store import Journal, MemoryStore, clone, put
 from application.clinic.ports import AppointmentRepository
+from application.shared.paging import Page
 from domain.clinic.appointments import Appointment
 from domain.clinic.errors import SlotTaken
 
@@ -41,6 +42,11 @@ class InMemoryAppointmentRepository(AppointmentRepository):
     async def get_for_update(self, appointment_id: str) -> Appointment | None:
         self._journal.hold(self._appointments, appointment_id)
         return await self.get(appointment_id)
+
+    async def list_for_patient(self, patient_id: str, limit: int, offset: int) -> Page[Appointment]:
+        found = [a for a in self._appointments.values() if a.patient_id == patient_id]
+        found.sort(key=lambda a: (a.created_at, a.id), reverse=True)
+        return Page([clone(a) for a in found[offset : offset + limit]], len(found), limit, offset)
 
     async def save(self, appointment: Appointment) -> None:
         self._journal.check_writable()

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from adapters.memory.clinic.appointments import InMemoryAppointmentRepository
+from adapters.memory.clinic.audit import InMemoryAuditLog
 from adapters.memory.clinic.directory import InMemoryClinicianDirectory
+from adapters.memory.clinic.prescriptions import InMemoryPrescriptionRepository
 from adapters.memory.clinic.repositories import (
     InMemoryPatientRepository,
     InMemoryWorkingHoursRepository,
@@ -17,5 +19,7 @@ class InMemoryClinicUnitOfWork(InMemoryUnitOfWork, ClinicUnitOfWork):
         "appointments": InMemoryAppointmentRepository,
         "working_hours": InMemoryWorkingHoursRepository,
         "clinicians": InMemoryClinicianDirectory,
+        "prescriptions": InMemoryPrescriptionRepository,
+        "audit": InMemoryAuditLog,
         "idempotency": InMemoryIdempotencyRepository,
     }

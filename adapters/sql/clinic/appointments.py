@@ -12,13 +12,14 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy.exc
-from sqlalchemy import Select, bindparam, insert, or_, select, update
+from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.clinic.locks import lock_schedule
 from adapters.sql.tables.clinic import appointments
 from adapters.sql.types import UtcDateTime
 from application.clinic.ports import AppointmentRepository
+from application.shared.paging import Page
 from domain.clinic.appointments import ACTIVE, Appointment, AppointmentStatus
 from domain.clinic.errors import SlotTaken
 
@@ -27,6 +28,15 @@ _A = appointments.c
 _ONE = select(appointments).where(_A.id == bindparam("appointment_id"))
 _ONE_FOR_UPDATE = _ONE.with_for_update()  # SQLite: the writer holds BEGIN IMMEDIATE
 _INSERT = insert(appointments)
+_OF_PATIENT = _A.patient_id == bindparam("patient_id")
+_PATIENT_PAGE = (
+    select(appointments)
+    .where(_OF_PATIENT)
+    .order_by(_A.created_at.desc(), _A.id.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_PATIENT_COUNT = select(func.count()).select_from(appointments).where(_OF_PATIENT)
 _SAVE = update(appointments).where(_A.id == bindparam("appointment_id"))
 _HOLDING = (
     select(appointments)
@@ -142,6 +152,12 @@ class SqlAppointmentRepository(AppointmentRepository):
         row = (await self._db.execute(_BY_EITHER, params)).first()
         if row is not None:
             raise SlotTaken.by(row.id)
+
+    async def list_for_patient(self, patient_id: str, limit: int, offset: int) -> Page[Appointment]:
+        params = {"patient_id": patient_id, "limit": limit, "offset": offset}
+        total = (await self._db.execute(_PATIENT_COUNT, params)).scalar_one()
+        rows = await self._db.execute(_PATIENT_PAGE, params)
+        return Page([_appointment(row) for row in rows], total, limit, offset)
 
     async def _one(self, statement: Select[Any], appointment_id: str) -> Appointment | None:
         row = (await self._db.execute(statement, {"appointment_id": appointment_id})).first()

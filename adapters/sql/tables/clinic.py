@@ -9,6 +9,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    Integer,
     String,
     Table,
     Text,
@@ -96,4 +97,43 @@ clinic_schedule_locks = Table(
     metadata,
     Column("kind", String(16), primary_key=True),
     Column("id", String(32), primary_key=True),
+)
+
+# FHIR MedicationRequest (intent "order"); the medication flattened to three columns.
+prescriptions = Table(
+    "prescriptions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False),
+    Column("requester_id", String(32), nullable=False),
+    Column("medication_text", String(200), nullable=False),
+    Column("medication_code", String(64), nullable=True),
+    Column("medication_system", String(200), nullable=True),
+    Column("dosage_instruction", String(1000), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("refills", Integer, nullable=False),
+    Column("valid_until", Date, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("authored_on", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_prescriptions_patient_authored", "patient_id", "authored_on"),
+)
+
+# Append-only; listed newest first by patient, by actor or for all (admins).
+clinic_audit_events = Table(
+    "clinic_audit_events",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor_id", String(32), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("action", String(1), nullable=False),
+    Column("entity_type", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("patient_id", String(32), nullable=True),
+    Column("outcome", String(8), nullable=False),
+    Column("request_id", String(64), nullable=True),
+    Index("ix_clinic_audit_events_at", "at"),
+    Index("ix_clinic_audit_events_patient_at", "patient_id", "at"),
+    Index("ix_clinic_audit_events_actor_at", "actor_id", "at"),
 )

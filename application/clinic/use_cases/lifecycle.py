@@ -12,9 +12,12 @@ from application.clinic.use_cases.access import (
     require_admin,
     require_staff,
 )
+from application.clinic.use_cases.audit import Auditor
+from application.clinic.use_cases.booking import APPOINTMENT
 from application.shared.actor import Actor
 from application.shared.ports import Clock
 from domain.clinic.appointments import AppointmentStatus
+from domain.clinic.audit import AuditAction
 from domain.clinic.errors import IllegalTransition
 
 
@@ -22,18 +25,25 @@ class ChangeAppointmentStatus:
     def __init__(self, uow: ClinicUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
+        self._audit = Auditor(uow, clock)
 
     async def execute(self, cmd: ChangeAppointmentStatusCommand) -> AppointmentView:
-        target = cmd.status
-        async with self._uow.write() as uow:
-            appointment = await load_appointment(uow, cmd.actor, cmd.appointment_id, lock=True)
-            _check_may(cmd.actor, target)
+        target, actor = cmd.status, cmd.actor
+        entity, update = (APPOINTMENT, cmd.appointment_id), AuditAction.UPDATE
+        async with (
+            self._audit.refusals(actor, update, entity, None, cmd.request_id),
+            self._uow.write() as uow,
+        ):
+            appointment = await load_appointment(uow, actor, cmd.appointment_id, lock=True)
+            _check_may(actor, target)
             if not appointment.can_become(target):
                 raise IllegalTransition(appointment.status.value, target.value)
             if target is AppointmentStatus.BOOKED and not appointment.is_active:
                 await hold_interval(uow, appointment)  # a proposal taken up
             appointment.move(target, self._clock.now(), cmd.reason)
             await uow.appointments.save(appointment)
+            patient_id = appointment.patient_id
+            await self._audit.record(uow, actor, update, entity, patient_id, cmd.request_id)
             await uow.commit()
         return AppointmentView.of(appointment)
 
@@ -53,9 +63,13 @@ class CancelAppointment:
         self._change = ChangeAppointmentStatus(uow, clock)
 
     async def execute(
-        self, actor: Actor, appointment_id: str, reason: str | None = None
+        self,
+        actor: Actor,
+        appointment_id: str,
+        reason: str | None = None,
+        request_id: str | None = None,
     ) -> AppointmentView:
         command = ChangeAppointmentStatusCommand(
-            actor, appointment_id, AppointmentStatus.CANCELLED, reason
+            actor, appointment_id, AppointmentStatus.CANCELLED, reason, request_id
         )
         return await self._change.execute(command)

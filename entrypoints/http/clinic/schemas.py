@@ -4,15 +4,21 @@ Dates and times arrive as JSON strings, so those fields alone are not strict."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from application.clinic.dto import AppointmentView, PatientView, WorkingHoursView
+from application.clinic.dto import (
+    AppointmentView,
+    PatientView,
+    PrescriptionView,
+    WorkingHoursView,
+)
 from application.shared.ids import ID_PATTERN
 from application.shared.views import fields_of
 from domain.clinic.appointments import REASON_MAX, AppointmentStatus
+from domain.clinic.audit import AuditAction, AuditEvent, AuditOutcome
 from domain.clinic.patients import (
     EMAIL_MAX,
     EMAIL_PATTERN,
@@ -20,6 +26,15 @@ from domain.clinic.patients import (
     NAME_MAX,
     PHONE_PATTERN,
     Gender,
+)
+from domain.clinic.prescriptions import (
+    CODE_MAX,
+    DOSAGE_MAX,
+    MEDICATION_MAX,
+    QUANTITY_MAX,
+    REFILLS_MAX,
+    SYSTEM_MAX,
+    PrescriptionStatus,
 )
 from domain.clinic.schedule import INTERVALS_MAX
 from entrypoints.http.schemas import StrictBody, documented, whole_number
@@ -160,4 +175,75 @@ class AppointmentOut(BaseModel):
     def of(cls, view: AppointmentView) -> AppointmentOut:
         fields = fields_of(view)
         del fields["replayed"]
+        return cls(**fields)
+
+
+class AuditEventOut(BaseModel):
+    """FHIR AuditEvent's meaning: `action` C(reate), R(ead), U(pdate), D(elete),
+    E(xecute); `patient_id` null when a refused attempt named no patient."""
+
+    id: str
+    at: datetime
+    actor_id: str
+    role: str
+    action: AuditAction
+    entity_type: str
+    entity_id: str
+    patient_id: str | None
+    outcome: AuditOutcome
+    request_id: str | None
+
+    @classmethod
+    def of(cls, event: AuditEvent) -> AuditEventOut:
+        return cls(**{name: getattr(event, name) for name in AuditEvent.__slots__})
+
+
+class PrescriptionCreate(StrictBody):
+    """FHIR MedicationRequest (intent `order`); the requester is the calling clinician."""
+
+    patient_id: Annotated[str, documented(pattern=ID_PATTERN)]
+    medication: Annotated[
+        str, documented(minLength=1, maxLength=MEDICATION_MAX, description="Not blank once trimmed")
+    ]
+    medication_code: Annotated[
+        _Optional, documented(maxLength=CODE_MAX, description="Only with medication_system")
+    ] = None
+    medication_system: Annotated[
+        _Optional, documented(maxLength=SYSTEM_MAX, description="Only with medication_code")
+    ] = None
+    dosage_instruction: Annotated[
+        str, documented(minLength=1, maxLength=DOSAGE_MAX, description="Not blank once trimmed")
+    ]
+    quantity: Annotated[int, Field(ge=1, le=QUANTITY_MAX), BeforeValidator(whole_number)]
+    refills: Annotated[int, Field(ge=0, le=REFILLS_MAX), BeforeValidator(whole_number)] = 0
+    valid_until: (
+        Annotated[date, Field(strict=False, description="Not in the past")] | SkipJsonSchema[None]
+    ) = None
+    status: Literal["draft", "active"] = "active"
+
+
+class PrescriptionStatusChange(StrictBody):
+    status: Annotated[PrescriptionStatus, Field(strict=False)]
+
+
+class PrescriptionOut(BaseModel):
+    id: str
+    patient_id: str
+    requester_id: str
+    medication: str
+    medication_code: str | None
+    medication_system: str | None
+    dosage_instruction: str
+    quantity: int
+    refills: int
+    valid_until: date | None
+    status: PrescriptionStatus
+    intent: Literal["order"]
+    authored_on: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, view: PrescriptionView) -> PrescriptionOut:
+        fields = fields_of(view)
+        fields["medication"] = fields.pop("medication_text")
         return cls(**fields)
