@@ -58,6 +58,14 @@ async def load_bookable_patient(uow: ClinicUnitOfWork, actor: Actor, patient_id:
     return patient
 
 
+async def own_patient(uow: ClinicUnitOfWork, actor: Actor) -> Patient:
+    """The patient record linked to the caller's account (`/patients/me`), or not found."""
+    patient = await uow.patients.get_by_user(actor.user_id)
+    if patient is None:
+        raise PatientNotFound("no patient record is linked to you")
+    return patient
+
+
 async def load_appointment(
     uow: ClinicUnitOfWork, actor: Actor, appointment_id: str, lock: bool
 ) -> Appointment:

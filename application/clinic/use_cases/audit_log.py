@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from application.clinic.dto import AuditQuery
 from application.clinic.ports import ClinicUnitOfWork
-from application.clinic.use_cases.access import require_admin
+from application.clinic.use_cases.access import own_patient, require_admin
 from application.shared.actor import Actor
 from application.shared.ids import check_id
 from application.shared.paging import Page, check_page
 from domain.clinic.audit import AuditEvent, AuditFilter
-from domain.clinic.errors import InvalidAuditQuery, PatientNotFound
+from domain.clinic.errors import InvalidAuditQuery
 
 
 class ListAuditEvents:
@@ -40,7 +40,5 @@ class GetOwnAccessLog:
     async def execute(self, actor: Actor, limit: int = 50, offset: int = 0) -> Page[AuditEvent]:
         check_page(limit, offset)
         async with self._uow.read() as uow:
-            patient = await uow.patients.get_by_user(actor.user_id)
-            if patient is None:
-                raise PatientNotFound("no patient record is linked to you")
+            patient = await own_patient(uow, actor)
             return await uow.audit.list(AuditFilter(patient_id=patient.id), limit, offset)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from application.clinic.dto import AppointmentView, PatientView, PrescriptionView
 from application.clinic.ports import ClinicUnitOfWork
+from application.clinic.use_cases.access import own_patient
 from application.clinic.use_cases.audit import Auditor
 from application.clinic.use_cases.booking import APPOINTMENT
 from application.clinic.use_cases.prescriptions import ListPatientPrescriptions
@@ -13,7 +14,6 @@ from application.shared.actor import Actor
 from application.shared.paging import Page, check_page
 from application.shared.ports import Clock
 from domain.clinic.audit import AuditAction
-from domain.clinic.errors import PatientNotFound
 
 ME = "me"
 
@@ -30,9 +30,7 @@ class GetOwnPatient:
             self._audit.refusals(actor, read, ("Patient", ME), None, request_id),
             self._uow.write() as uow,
         ):
-            patient = await uow.patients.get_by_user(actor.user_id)
-            if patient is None:
-                raise PatientNotFound("no patient record is linked to you")
+            patient = await own_patient(uow, actor)
             entity = ("Patient", patient.id)
             await self._audit.record(uow, actor, read, entity, patient.id, request_id)
             await uow.commit()
@@ -54,9 +52,7 @@ class ListOwnPrescriptions:
             self._audit.refusals(actor, read, ("Patient", ME), None, request_id),
             self._uow.read() as uow,
         ):
-            patient = await uow.patients.get_by_user(actor.user_id)
-            if patient is None:
-                raise PatientNotFound("no patient record is linked to you")
+            patient = await own_patient(uow, actor)
         return await self._list.execute(actor, patient.id, limit, offset, request_id)
 
 
@@ -76,9 +72,7 @@ class ListOwnAppointments:
             self._audit.refusals(actor, read, ("Patient", ME), None, request_id),
             self._uow.write() as uow,
         ):
-            patient = await uow.patients.get_by_user(actor.user_id)
-            if patient is None:
-                raise PatientNotFound("no patient record is linked to you")
+            patient = await own_patient(uow, actor)
             page = await uow.appointments.list_for_patient(patient.id, limit, offset)
             for a in page.items:
                 entity = (APPOINTMENT, a.id)
