@@ -92,7 +92,7 @@ ROWS = (
     Row("GET", "/patients/me", linked_only("200")),
     Row("GET", "/patients/me/appointments", linked_only("200")),
     Row("GET", "/patients/me/prescriptions", linked_only("200")),
-    Row("GET", "/patients/me/access-log", linked_only("200"), audited=False),
+    Row("GET", "/patients/me/access-log", linked_only("200")),
     Row("GET", "/patients/{patient_id}", own_or_staff("200", NO_PATIENT)),
     Row("GET", "/patients/{patient_id}/prescriptions", own_or_staff("200", NO_PATIENT)),
     Row("PUT", "/clinicians/{clinician_id}/working-hours", admin_only("200"),
