@@ -37,7 +37,7 @@ class ClinicContainer(containers.DeclarativeContainer):
     cancel_appointment = providers.Factory(CancelAppointment, uow, clock)
     change_appointment_status = providers.Factory(ChangeAppointmentStatus, uow, clock)
     list_audit_events = providers.Factory(ListAuditEvents, uow)
-    get_own_access_log = providers.Factory(GetOwnAccessLog, uow)
+    get_own_access_log = providers.Factory(GetOwnAccessLog, uow, clock)
     prescribe = providers.Factory(Prescribe, uow, clock)
     get_prescription = providers.Factory(GetPrescription, uow, clock)
     list_patient_prescriptions = providers.Factory(ListPatientPrescriptions, uow, clock)

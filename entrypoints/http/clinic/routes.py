@@ -220,7 +220,7 @@ async def get_own_access_log(
     """Who read or changed the caller's own patient record, and who was refused, newest
     first; 404 patient_not_found for a caller linked to no record."""
     use_case = clinic_use_cases(request).get_own_access_log()
-    page = await use_case.execute(caller(request), limit, offset)
+    page = await use_case.execute(caller(request), limit, offset, request_id())
     set_paging_headers(request, response, page)
     return [AuditEventOut.of(event) for event in page.items]
 
