@@ -7,10 +7,10 @@ from __future__ import annotations
 from fastapi import Request, Response
 
 from entrypoints.http.clinic.common import Limit, Offset, request_id
+from entrypoints.http.clinic.patient_schemas import PatientOut
 from entrypoints.http.clinic.schemas import (
     AppointmentOut,
     AuditEventOut,
-    PatientOut,
     PrescriptionOut,
 )
 from entrypoints.http.clinic.use_cases import clinic_use_cases
