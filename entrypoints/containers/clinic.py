@@ -13,7 +13,12 @@ from application.clinic.use_cases.me import (
     ListOwnAppointments,
     ListOwnPrescriptions,
 )
-from application.clinic.use_cases.patients import CreatePatient, GetPatient
+from application.clinic.use_cases.patients import (
+    ChangePatient,
+    CreatePatient,
+    GetPatient,
+    SearchPatients,
+)
 from application.clinic.use_cases.prescriptions import (
     ChangePrescriptionStatus,
     GetPrescription,
@@ -30,6 +35,8 @@ class ClinicContainer(containers.DeclarativeContainer):
 
     create_patient = providers.Factory(CreatePatient, uow, clock)
     get_patient = providers.Factory(GetPatient, uow, clock)
+    change_patient = providers.Factory(ChangePatient, uow, clock)
+    search_patients = providers.Factory(SearchPatients, uow, clock)
     set_working_hours = providers.Factory(SetWorkingHours, uow)
     get_availability = providers.Factory(GetAvailability, uow, clock)
     book_appointment = providers.Factory(BookAppointment, uow, clock)

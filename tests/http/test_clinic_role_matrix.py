@@ -5,6 +5,7 @@ the suite, so a new route cannot be left out of the matrix."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -93,7 +94,11 @@ ROWS = (
     Row("GET", "/patients/me/appointments", linked_only("200")),
     Row("GET", "/patients/me/prescriptions", linked_only("200")),
     Row("GET", "/patients/me/access-log", linked_only("200")),
+    Row("GET", "/patients", staff("200")),
     Row("GET", "/patients/{patient_id}", own_or_staff("200", NO_PATIENT)),
+    # A linked user may see their record but not change it.
+    Row("PATCH", "/patients/{patient_id}", matrix(NO_PATIENT, FORBIDDEN, NO_PATIENT, "200", "200"),
+        body=lambda world, params: {"phone": "+1 555 0100"}),
     Row("GET", "/patients/{patient_id}/prescriptions", own_or_staff("200", NO_PATIENT)),
     Row("PUT", "/clinicians/{clinician_id}/working-hours", admin_only("200"),
         body=working_hours, audited=False),
@@ -136,7 +141,9 @@ def clinic_routes(app: FastAPI) -> set[tuple[str, str]]:
     for route in app.routes:
         if isinstance(route, APIRoute) and route.path.startswith(CLINIC_PREFIXES):
             methods = route.methods or set()
-            found |= {(method, route.path) for method in methods - {"HEAD"}}
+            # The path as documented: "{patient_id:record_id}" is "{patient_id}".
+            path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)
+            found |= {(method, path) for method in methods - {"HEAD"}}
     return found
 
 
