@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.chat.errors import InvalidClientId, InvalidMessage, MessageBlank, MessageTooLong
-from domain.shared.text import CONTROL_BUT_LINE_BREAKS, TRIMMED, check_text
+from domain.shared.text import CONTROL_BUT_LINE_BREAKS, TRIMMED, check_text, trimmed_pattern
 
 MESSAGE_MAX = 4000
+# Not trimmed, but the same rule as a trimmed text: some non-space, no control characters
+# but tabs and line breaks.
+MESSAGE_PATTERN = trimmed_pattern(MESSAGE_MAX, line_breaks=True)
 CLIENT_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
 _CLIENT_ID = re.compile(CLIENT_ID_PATTERN.removeprefix("^").removesuffix("$"))
 

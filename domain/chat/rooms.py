@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from domain.chat.errors import InvalidRoomName
-from domain.shared.text import CONTROL, trimmed
+from domain.shared.text import CONTROL, trimmed, trimmed_pattern
 
 ROOM_NAME_MAX = 64
+ROOM_NAME_PATTERN = trimmed_pattern(ROOM_NAME_MAX, line_breaks=False)
 GENERAL_ID = "general"
 # The room every installation starts with (migration 0009 inserts the same row).
 GENERAL_CREATED_AT = datetime(2026, 1, 1, tzinfo=UTC)

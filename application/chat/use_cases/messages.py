@@ -19,6 +19,7 @@ from domain.shared.errors import InvalidInput
 log = logging.getLogger("caseworks.chat")
 
 READ_LIMIT_MAX = 100
+MESSAGE_ID_MAX = 2**31 - 1  # what every storage's integer column holds
 
 
 class PostMessage:
@@ -106,8 +107,8 @@ class ReadMessages:
     ) -> MessagesRead:
         if not 1 <= limit <= READ_LIMIT_MAX:
             raise InvalidInput(f"limit must be 1-{READ_LIMIT_MAX}")
-        if (before is not None and before < 0) or (after is not None and after < 0):
-            raise InvalidInput("before and after are message ids (0 or more)")
+        if any(not 0 <= i <= MESSAGE_ID_MAX for i in (before, after) if i is not None):
+            raise InvalidInput(f"before and after are message ids (0-{MESSAGE_ID_MAX})")
         async with self._uow.read() as uow:
             room = await readable_room(uow, actor, room_id)
             items = await uow.messages.page(room.id, before, after, limit)
