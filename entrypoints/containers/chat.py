@@ -8,7 +8,7 @@ from dependency_injector import containers, providers
 from application.chat.bus import MessageBus
 from application.chat.ports import ChatUnitOfWork, RateLimiter
 from application.chat.use_cases.members import InviteMember, JoinRoom, LeaveRoom, ListMembers
-from application.chat.use_cases.messages import PostMessage, ReadMessages
+from application.chat.use_cases.messages import REPLAY_MAX, PostMessage, ReadMessages
 from application.chat.use_cases.rooms import CreateRoom, GetRoom, ListRooms
 from application.chat.use_cases.tickets import CheckSession, IssueTicket, RedeemTicket
 from application.shared.ports import Clock
@@ -29,6 +29,8 @@ class ChatContainer(containers.DeclarativeContainer):
     list_members = providers.Factory(ListMembers, uow)
     post_message = providers.Factory(PostMessage, uow, clock, bus, rate_limiter)
     read_messages = providers.Factory(ReadMessages, uow)
+    # The WebSocket's catch-up: up to REPLAY_MAX + 1 at once (one more says "reset").
+    replay_messages = providers.Factory(ReadMessages, uow, max_limit=REPLAY_MAX + 1)
     issue_ticket = providers.Factory(IssueTicket, uow, clock)
     redeem_ticket = providers.Factory(RedeemTicket, uow, clock)
     check_session = providers.Factory(CheckSession, uow, clock)

@@ -19,6 +19,9 @@ from domain.shared.errors import InvalidInput
 log = logging.getLogger("caseworks.chat")
 
 READ_LIMIT_MAX = 100
+# A socket connecting with ?after= replays at most this many; it reads one more to know
+# whether more were missed (then the client pages over HTTP).
+REPLAY_MAX = 500
 MESSAGE_ID_MAX = 2**31 - 1  # what every storage's integer column holds
 
 
@@ -94,8 +97,9 @@ class PostMessage:
 
 
 class ReadMessages:
-    def __init__(self, uow: ChatUnitOfWork) -> None:
+    def __init__(self, uow: ChatUnitOfWork, max_limit: int = READ_LIMIT_MAX) -> None:
         self._uow = uow
+        self._max_limit = max_limit
 
     async def execute(
         self,
@@ -105,8 +109,8 @@ class ReadMessages:
         after: int | None = None,
         limit: int = 50,
     ) -> MessagesRead:
-        if not 1 <= limit <= READ_LIMIT_MAX:
-            raise InvalidInput(f"limit must be 1-{READ_LIMIT_MAX}")
+        if not 1 <= limit <= self._max_limit:
+            raise InvalidInput(f"limit must be 1-{self._max_limit}")
         if any(not 0 <= i <= MESSAGE_ID_MAX for i in (before, after) if i is not None):
             raise InvalidInput(f"before and after are message ids (0-{MESSAGE_ID_MAX})")
         async with self._uow.read() as uow:

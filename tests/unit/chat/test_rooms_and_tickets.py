@@ -136,3 +136,11 @@ async def test_a_logout_ends_tickets_and_session_checks(
     assert not await chat.check_session().execute(alice)
     with pytest.raises(InvalidTicket):
         await chat.redeem_ticket().execute(issued.ticket)
+
+
+async def test_the_replay_reads_up_to_501_at_once(chat: ChatContainer, sign_in: SignIn) -> None:
+    alice = await sign_in("alice")
+    read = await chat.replay_messages().execute(alice, "general", after=0, limit=501)
+    assert read.items == []
+    with pytest.raises(InvalidInput):
+        await chat.replay_messages().execute(alice, "general", after=0, limit=502)
