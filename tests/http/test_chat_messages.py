@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 
 from domain.chat.messages import MESSAGE_MAX
-from tests.http.conftest import SignUp, assert_problem
+from tests.http.conftest import MEMORY_AND_SQLITE, SignUp, assert_problem
 
 URL = "/rooms/general/messages"
 
@@ -111,3 +112,17 @@ async def test_more_than_the_rate_is_429_with_retry_after(
     assert body["retry_after"] >= 1
     read = await client.get(f"{URL}?limit=100", headers=alice)
     assert read.json()["last_id"] == statuses.count(201)
+
+
+@pytest.mark.parametrize("storage", MEMORY_AND_SQLITE, indirect=True)
+async def test_the_flow_on_each_storage(client: httpx.AsyncClient, signed_up: SignUp) -> None:
+    alice = await signed_up("alice")
+    room = (await client.post("/rooms", json={"name": "r", "private": True}, headers=alice)).json()
+    url = f"/rooms/{room['id']}/messages"
+    first = await client.post(url, json={"text": "a", "client_id": "k"}, headers=alice)
+    again = await client.post(url, json={"text": "a", "client_id": "k"}, headers=alice)
+    await client.post(url, json={"text": "b"}, headers=alice)
+    assert (first.status_code, again.status_code) == (201, 200)
+    read = (await client.get(f"{url}?after=1", headers=alice)).json()
+    assert [m["text"] for m in read["items"]] == ["b"]
+    assert read["last_id"] == 2
