@@ -16,6 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.clock import SystemClock
 from adapters.memory.accounts.throttle import InMemoryKnownClients, InMemoryLoginThrottle
 from adapters.memory.accounts.uow import InMemoryAccountsUnitOfWork
+from adapters.memory.chat.bus import InProcessMessageBus
+from adapters.memory.chat.rate import InMemoryRateLimiter
+from adapters.memory.chat.uow import InMemoryChatUnitOfWork
 from adapters.memory.clinic.uow import InMemoryClinicUnitOfWork
 from adapters.memory.idempotency import InMemoryIdempotencyUnitOfWork
 from adapters.memory.readiness import InMemoryReadinessProbe
@@ -28,6 +31,7 @@ from adapters.security.accounts.argon2_hasher import Argon2PasswordHasher
 from adapters.security.accounts.common_passwords import FileCommonPasswords
 from adapters.security.accounts.jwt_tokens import PyJwtTokenService
 from adapters.sql.accounts import SqlAccountsUnitOfWork
+from adapters.sql.chat.uow import SqlChatUnitOfWork
 from adapters.sql.clinic.uow import SqlClinicUnitOfWork
 from adapters.sql.engine import create_engine
 from adapters.sql.idempotency import SqlIdempotencyUnitOfWork
@@ -43,11 +47,13 @@ from adapters.sql.sqlite_reads import (
 )
 from adapters.sql.todos import SqlTodosUnitOfWork
 from adapters.sql.uow import SqlUnitOfWork
+from application.chat.bus import MessageBus
 from application.shared.idempotency import ForgetIdempotencyKeys
 from application.shared.jobs import Job
 from domain.shared.errors import DomainError
 from domain.shop.money import Currency
 from entrypoints.containers.accounts import AccountsContainer
+from entrypoints.containers.chat import ChatContainer
 from entrypoints.containers.clinic import ClinicContainer
 from entrypoints.containers.shop import ShopContainer
 from entrypoints.containers.todos import TodosContainer
@@ -74,6 +80,12 @@ def _closing_sqlite_reader(resources: AsyncExitStack, url: str) -> Engine:
     reader = create_sqlite_reader(url)
     resources.callback(reader.dispose)
     return reader
+
+
+def _closing_in_process_bus(resources: AsyncExitStack[bool | None]) -> MessageBus:
+    bus = InProcessMessageBus()
+    resources.push_async_callback(bus.close)
+    return bus
 
 
 @dataclass(frozen=True)
@@ -197,6 +209,18 @@ class Container(containers.DeclarativeContainer):
         ClinicContainer,
         uow=_storage.units_of_work(InMemoryClinicUnitOfWork, SqlClinicUnitOfWork),
         clock=clock,
+    )
+    # The chat's fan-out: one bus per process, closed with the resources. The in-process
+    # bus serves a single server; the Redis bus (CASEWORKS_REDIS_URL, for several servers)
+    # is chosen here.
+    chat_bus = providers.Singleton(_closing_in_process_bus, resources)
+    chat = providers.Container(
+        ChatContainer,
+        uow=_storage.units_of_work(InMemoryChatUnitOfWork, SqlChatUnitOfWork),
+        clock=clock,
+        bus=chat_bus,
+        # Per process: each server limits the messages it takes (10/s, burst 20 a user).
+        rate_limiter=providers.Singleton(InMemoryRateLimiter),
     )
 
     # The shared kernel's own: the idempotency keys alone, and the job forgetting old ones.

@@ -17,6 +17,7 @@ from entrypoints.container import (
 )
 from entrypoints.http import health
 from entrypoints.http.accounts import routes as accounts
+from entrypoints.http.chat import routes as chat
 from entrypoints.http.clinic import routes as clinic
 from entrypoints.http.cors import ProblemCORSMiddleware
 from entrypoints.http.deps import SECURITY_SCHEMES
@@ -69,6 +70,7 @@ def create_app(container: Container) -> FastAPI:
         *accounts.routers,
         *shop.routers,
         *clinic.routers,
+        *chat.routers,
         health.router,
     ):
         app.router.routes.extend(router.routes)
