@@ -3,9 +3,12 @@ need the Redis bus."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from application.chat.bus import ChatEvent, Deliver, MessageBus, Subscription
+
+log = logging.getLogger("caseworks.chat.bus")
 
 
 class _LocalSubscription(Subscription):
@@ -29,7 +32,10 @@ class InProcessMessageBus(MessageBus):
     async def publish(self, event: ChatEvent) -> None:
         # A copy: a deliver callback may close its own subscription.
         for deliver in tuple(self._subscribers.get(event.room_id, ())):
-            deliver(event)
+            try:
+                deliver(event)
+            except Exception:  # one broken reader spoils no other, nor the publisher
+                log.exception("a chat bus callback failed")
 
     async def subscribe(
         self, room_id: str, deliver: Deliver, resynced: Callable[[], None] | None = None
