@@ -8,6 +8,7 @@ through Redis: a bus hands its own events to its readers directly."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import tracemalloc
 from collections.abc import AsyncIterator
@@ -16,7 +17,7 @@ import pytest
 
 from adapters.memory.chat.bus import InProcessMessageBus
 from adapters.redis.chat.bus import RedisMessageBus
-from application.chat.bus import ChatEvent, MessageBus
+from application.chat.bus import ChatEvent, MessageBus, Subscription
 from tests.contract.chat_bus_support import Counter, Inbox, eventually, frame
 from tests.support.redis import client_for, random_prefix, redis_url
 
@@ -54,7 +55,7 @@ async def test_a_hundred_readers_joining_at_once_all_receive_everything(
             *(readers_bus.subscribe(room, inbox) for inbox in inboxes)
         )
         await publish_numbers(publishers_bus, room, 20)
-        await eventually(lambda inboxes=inboxes: all(len(i.frames) >= 20 for i in inboxes))
+        await eventually(functools.partial(_all_have, inboxes, 20))
         missing = [i for i, inbox in enumerate(inboxes) if inbox.numbers() != list(range(20))]
         assert missing == [], f"run {run}: readers {missing} did not get all 20 in order"
         await asyncio.gather(*(subscription.close() for subscription in subscriptions))
@@ -105,7 +106,11 @@ async def test_joins_and_leaves_interleaved_at_random_leave_every_reader_served(
     }
 
 
-async def _join(bus: MessageBus, room: str, live: list[object]) -> None:
+def _all_have(inboxes: list[Inbox], count: int) -> bool:
+    return all(len(inbox.frames) >= count for inbox in inboxes)
+
+
+async def _join(bus: MessageBus, room: str, live: list[Subscription]) -> None:
     live.append(await bus.subscribe(room, Inbox()))
 
 
