@@ -12,6 +12,7 @@ from adapters.redis.chat.bus import RedisMessageBus
 from application.chat.bus import BusUnavailable, ChatEvent
 from tests.contract.chat_bus_support import Inbox, eventually, frame
 from tests.support.redis import ThrowawayRedis, client_for, random_prefix, redis_url
+from tests.support.slow_proxy import slow_upstream_proxy
 
 
 def fast_recovering_bus(url: str, prefix: str) -> RedisMessageBus:
@@ -109,3 +110,42 @@ async def test_a_bus_started_with_redis_down_serves_locally_and_resyncs_when_it_
         assert inbox.numbers() == [0, 1]
     finally:
         await bus.close()
+
+
+async def test_subscribe_returns_only_once_redis_confirmed_the_room() -> None:
+    url = await redis_url()
+    target = client_for(url).connection_pool.connection_kwargs
+    prefix = random_prefix()
+    async with slow_upstream_proxy(target["host"], target["port"], delay=0.3) as port:
+        db = target.get("db", 0)
+        slow_reader = RedisMessageBus(client_for(f"redis://127.0.0.1:{port}/{db}"), prefix)
+        publisher = RedisMessageBus(client_for(url), prefix)
+        try:
+            await slow_reader.healthy()  # connected (the proxy also delays the handshake)
+            inbox = Inbox()
+            await slow_reader.subscribe("room", inbox)
+            # Sent at once on a fast connection: lost if the SUBSCRIBE were still on its way.
+            await publisher.publish(ChatEvent("room", frame(0)))
+            await eventually(lambda: len(inbox.frames) == 1, within=3)
+        finally:
+            await asyncio.gather(slow_reader.close(), publisher.close())
+
+
+async def test_a_room_refilled_while_its_unsubscribe_is_on_the_way_is_subscribed_again() -> None:
+    url = await redis_url()
+    target = client_for(url).connection_pool.connection_kwargs
+    prefix = random_prefix()
+    async with slow_upstream_proxy(target["host"], target["port"], delay=0.2) as port:
+        db = target.get("db", 0)
+        slow_reader = RedisMessageBus(client_for(f"redis://127.0.0.1:{port}/{db}"), prefix)
+        publisher = RedisMessageBus(client_for(url), prefix)
+        try:
+            leaving, joining = Inbox(), Inbox()
+            subscription = await slow_reader.subscribe("room", leaving)
+            # The last reader leaves while the next joins: UNSUBSCRIBE then SUBSCRIBE.
+            await asyncio.gather(subscription.close(), slow_reader.subscribe("room", joining))
+            await publisher.publish(ChatEvent("room", frame(0)))
+            await eventually(lambda: len(joining.frames) == 1, within=3)
+            assert leaving.frames == []
+        finally:
+            await asyncio.gather(slow_reader.close(), publisher.close())
