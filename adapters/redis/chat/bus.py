@@ -170,11 +170,14 @@ class RedisMessageBus(MessageBus):
                     log.warning(
                         "Redis is back: the chat bus resubscribed %d rooms", len(self._rooms)
                     )
-                delay = self._backoff[0]
+                outage, delay = False, self._backoff[0]
                 await self._read(pubsub)
             except (RedisError, OSError, TimeoutError) as exc:
                 if not outage:
                     log.warning("the chat bus lost Redis (%s); retrying", exc)
+                outage = True
+            except Exception:  # a bug must not end the reader: start over, resynced
+                log.exception("the chat bus reader failed; reconnecting")
                 outage = True
             finally:
                 await self._disconnected(pubsub)
