@@ -184,3 +184,16 @@ async def test_a_bus_delivers_its_own_events_to_its_readers_once(servers: Server
     await publish_numbers(bus, "echo", 1)
     assert len(inbox.frames) == 5
     assert await bus.healthy()
+
+
+async def test_one_callback_subscribed_twice_is_two_subscriptions(servers: Servers) -> None:
+    readers_bus, publishers_bus = servers
+    inbox = Inbox()
+    first = await readers_bus.subscribe("twice", inbox)
+    await readers_bus.subscribe("twice", inbox)
+    await publish_numbers(publishers_bus, "twice", 1)
+    await eventually(lambda: len(inbox.frames) == 2)
+    await first.close()
+    await publish_numbers(publishers_bus, "twice", 1)
+    await eventually(lambda: len(inbox.frames) == 3)
+    assert inbox.numbers() == [0, 0, 0]
