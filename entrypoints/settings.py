@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     admin_password_file: Path | None = None
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     db_pool_size: int = Field(10, ge=1, le=200)
+    # The chat's bus and presence across servers; unset: within this one process.
+    redis_url: str | None = Field(None, pattern=r"^rediss?://")
     log_level: str = "INFO"
     access_log: bool = True
 
