@@ -17,6 +17,7 @@ from adapters.clock import SystemClock
 from adapters.memory.accounts.throttle import InMemoryKnownClients, InMemoryLoginThrottle
 from adapters.memory.accounts.uow import InMemoryAccountsUnitOfWork
 from adapters.memory.chat.bus import InProcessMessageBus
+from adapters.memory.chat.presence import InMemoryPresence
 from adapters.memory.chat.rate import InMemoryRateLimiter
 from adapters.memory.chat.uow import InMemoryChatUnitOfWork
 from adapters.memory.clinic.uow import InMemoryClinicUnitOfWork
@@ -27,6 +28,11 @@ from adapters.memory.shop.uow import InMemoryShopUnitOfWork
 from adapters.memory.store import MemoryStore
 from adapters.memory.todos import InMemoryTodosUnitOfWork
 from adapters.memory.uow import InMemoryUnitOfWork
+from adapters.readiness import AllReadinessProbes
+from adapters.redis.chat.bus import RedisMessageBus
+from adapters.redis.chat.presence import RedisPresence
+from adapters.redis.chat.readiness import BusReadinessProbe
+from adapters.redis.client import create_redis_client
 from adapters.security.accounts.argon2_hasher import Argon2PasswordHasher
 from adapters.security.accounts.common_passwords import FileCommonPasswords
 from adapters.security.accounts.jwt_tokens import PyJwtTokenService
@@ -48,8 +54,10 @@ from adapters.sql.sqlite_reads import (
 from adapters.sql.todos import SqlTodosUnitOfWork
 from adapters.sql.uow import SqlUnitOfWork
 from application.chat.bus import MessageBus
+from application.chat.presence import Presence
 from application.shared.idempotency import ForgetIdempotencyKeys
 from application.shared.jobs import Job
+from application.shared.ports import Clock, ReadinessProbe
 from domain.shared.errors import DomainError
 from domain.shop.money import Currency
 from entrypoints.containers.accounts import AccountsContainer
@@ -82,10 +90,32 @@ def _closing_sqlite_reader(resources: AsyncExitStack, url: str) -> Engine:
     return reader
 
 
-def _closing_in_process_bus(resources: AsyncExitStack[bool | None]) -> MessageBus:
-    bus = InProcessMessageBus()
-    resources.push_async_callback(bus.close)
-    return bus
+# The chat's bus and presence, picked by CASEWORKS_REDIS_URL: unset, one process (`make
+# run` needs no Redis); set, Redis, so several servers share rooms.
+PRESENCE_TTL_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class ChatFanout:
+    bus: MessageBus
+    presence: Presence
+    readiness: ReadinessProbe
+
+
+def closing_chat_fanout(
+    resources: AsyncExitStack[bool | None], redis_url: str | None, clock: Clock, prefix: str = ""
+) -> ChatFanout:
+    if redis_url is None:
+        bus: MessageBus = InProcessMessageBus()
+        resources.push_async_callback(bus.close)
+        return ChatFanout(
+            bus, InMemoryPresence(clock, PRESENCE_TTL_SECONDS), InMemoryReadinessProbe()
+        )
+    client = create_redis_client(redis_url)
+    bus = RedisMessageBus(client, prefix)
+    resources.push_async_callback(bus.close)  # closes the client too
+    presence = RedisPresence(client, prefix, clock, PRESENCE_TTL_SECONDS)
+    return ChatFanout(bus, presence, BusReadinessProbe(bus))
 
 
 @dataclass(frozen=True)
@@ -150,7 +180,7 @@ class Container(containers.DeclarativeContainer):
     _storage = _Storage(
         config.backend, memory_store, engine, sqlite_reads, sqlite_write_gate, postgres_reads
     )
-    readiness = providers.Selector(
+    storage_readiness = providers.Selector(
         config.backend,
         memory=providers.Singleton(InMemoryReadinessProbe),
         sqlite=providers.Singleton(SqliteReadinessProbe, sqlite_reader),
@@ -210,17 +240,22 @@ class Container(containers.DeclarativeContainer):
         uow=_storage.units_of_work(InMemoryClinicUnitOfWork, SqlClinicUnitOfWork),
         clock=clock,
     )
-    # The chat's fan-out: one bus per process, closed with the resources. The in-process
-    # bus serves a single server; the Redis bus (CASEWORKS_REDIS_URL, for several servers)
-    # is chosen here.
-    chat_bus = providers.Singleton(_closing_in_process_bus, resources)
+    # The chat's fan-out: one bus and one presence registry per process, closed with the
+    # resources; in-process when CASEWORKS_REDIS_URL is unset, else Redis (several servers).
+    chat_fanout = providers.Singleton(closing_chat_fanout, resources, config.redis_url, clock)
     chat = providers.Container(
         ChatContainer,
         uow=_storage.units_of_work(InMemoryChatUnitOfWork, SqlChatUnitOfWork),
         clock=clock,
-        bus=chat_bus,
+        bus=chat_fanout.provided.bus,
+        presence=chat_fanout.provided.presence,
         # Per process: each server limits the messages it takes (10/s, burst 20 a user).
         rate_limiter=providers.Singleton(InMemoryRateLimiter),
+    )
+
+    # Ready: the storage answers, and so does the chat's bus (when it is Redis).
+    readiness = providers.Singleton(
+        AllReadinessProbes, storage_readiness, chat_fanout.provided.readiness
     )
 
     # The shared kernel's own: the idempotency keys alone, and the job forgetting old ones.

@@ -7,8 +7,10 @@ from dependency_injector import containers, providers
 
 from application.chat.bus import MessageBus
 from application.chat.ports import ChatUnitOfWork, RateLimiter
+from application.chat.presence import Presence
 from application.chat.use_cases.members import InviteMember, JoinRoom, LeaveRoom, ListMembers
 from application.chat.use_cases.messages import REPLAY_MAX, PostMessage, ReadMessages
+from application.chat.use_cases.presence import EnterRoom, ExitRoom, ListOnline
 from application.chat.use_cases.rooms import CreateRoom, GetRoom, ListRooms
 from application.chat.use_cases.tickets import CheckSession, IssueTicket, RedeemTicket
 from application.shared.ports import Clock
@@ -19,6 +21,7 @@ class ChatContainer(containers.DeclarativeContainer):
     clock = providers.Dependency(instance_of=Clock)
     bus = providers.Dependency(instance_of=MessageBus)
     rate_limiter = providers.Dependency(instance_of=RateLimiter)
+    presence = providers.Dependency(instance_of=Presence)
 
     create_room = providers.Factory(CreateRoom, uow, clock)
     list_rooms = providers.Factory(ListRooms, uow)
@@ -34,4 +37,7 @@ class ChatContainer(containers.DeclarativeContainer):
     issue_ticket = providers.Factory(IssueTicket, uow, clock)
     redeem_ticket = providers.Factory(RedeemTicket, uow, clock)
     check_session = providers.Factory(CheckSession, uow, clock)
+    enter_room = providers.Factory(EnterRoom, uow, presence, bus)
+    exit_room = providers.Factory(ExitRoom, presence, bus)
+    list_online = providers.Factory(ListOnline, uow, presence)
     jobs = providers.Dict()

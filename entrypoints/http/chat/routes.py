@@ -10,6 +10,7 @@ from fastapi import Query, Request, Response, status
 
 from application.chat.use_cases.messages import MESSAGE_ID_MAX, READ_LIMIT_MAX
 from application.shared.paging import MAX_LIMIT, MAX_OFFSET
+from entrypoints.http.chat import online
 from entrypoints.http.chat.schemas import (
     MemberIn,
     MemberOut,
@@ -149,4 +150,4 @@ async def issue_ticket(request: Request) -> TicketOut:
     return TicketOut(ticket=issued.ticket, expires_in=issued.expires_in)
 
 
-routers = (router,)
+routers = (router, online.router)

@@ -6,17 +6,17 @@ outbox, so a slow or dead peer delays no one but itself."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+import anyio
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from application.chat.bus import ChatEvent
-from entrypoints.ws.feed import Direct, Frame, Outbox, RoomFeed
-from entrypoints.ws.frames import MAX_FRAME_BYTES, BadFrame, Inbound, parse_frame
+from entrypoints.ws.chat.feed import Direct, Frame, Outbox, RoomFeed
+from entrypoints.ws.chat.frames import MAX_FRAME_BYTES, BadFrame, Inbound, parse_frame
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +27,6 @@ class CloseSocket(Exception):
     def __init__(self, code: int, reason: str) -> None:
         super().__init__(reason)
         self.code, self.reason = code, reason
-
-
-@dataclass(frozen=True, slots=True)
-class Resync:
-    """The bus may have lost events: read storage for anything newer."""
 
 
 Handle = Callable[[Inbound], Awaitable[Mapping[str, Any] | None]]
@@ -63,20 +58,8 @@ async def read_frames(websocket: WebSocket, handle: Handle, outbox: Outbox, plai
 
 async def write_frames(websocket: WebSocket, outbox: Outbox, feed: RoomFeed) -> None:
     while True:
-        item = await outbox.take()
-        if isinstance(item, Resync):
-            frames = await _caught_up(feed)
-        else:
-            frames = await feed.frames_for(item)
-        for frame in frames:
+        for frame in await feed.frames_for(await outbox.take()):
             await send(websocket, frame)
-
-
-async def _caught_up(feed: RoomFeed) -> list[Frame]:
-    frames: list[Frame] = []
-    while batch := await feed.fill():
-        frames.extend(batch)
-    return frames
 
 
 async def guard(outbox: Outbox, session_ok: Callable[[], Awaitable[bool]], every: float) -> None:
@@ -101,7 +84,8 @@ async def run_until_first_ends(websocket: WebSocket, *jobs: Awaitable[None]) -> 
     finally:
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        with anyio.CancelScope(shield=True):  # let them finish even if we are cancelled
+            await asyncio.gather(*tasks, return_exceptions=True)
     error = next(iter(done)).exception()
     if isinstance(error, WebSocketDisconnect):
         return
@@ -114,15 +98,5 @@ async def run_until_first_ends(websocket: WebSocket, *jobs: Awaitable[None]) -> 
 
 
 async def close(websocket: WebSocket, code: int, reason: str) -> None:
-    try:
+    with contextlib.suppress(RuntimeError, OSError):  # closed already, by either side
         await websocket.close(code, reason)
-    except (RuntimeError, OSError):  # already closed by the peer or the server
-        pass
-
-
-def deliver_into(outbox: Outbox) -> Callable[[ChatEvent], None]:
-    return outbox.offer
-
-
-def resync_into(outbox: Outbox) -> Callable[[], None]:
-    return lambda: outbox.offer(Resync())  # type: ignore[arg-type]

@@ -29,15 +29,23 @@ class Direct:
     frame: Frame
 
 
+@dataclass(frozen=True, slots=True)
+class Resync:
+    """The bus may have lost events (it was away): read storage for anything newer."""
+
+
+Item = ChatEvent | Direct | Resync
+
+
 class Outbox:
     """Bounded: a reader that falls this far behind is dropped (1013) and catches up on
     reconnect, instead of the server holding an ever-growing backlog for it."""
 
     def __init__(self, limit: int) -> None:
-        self._queue: asyncio.Queue[ChatEvent | Direct] = asyncio.Queue(limit)
+        self._queue: asyncio.Queue[Item] = asyncio.Queue(limit)
         self.overflowed = asyncio.Event()
 
-    def offer(self, item: ChatEvent | Direct) -> None:
+    def offer(self, item: Item) -> None:
         if self.overflowed.is_set():
             return
         try:
@@ -45,7 +53,7 @@ class Outbox:
         except asyncio.QueueFull:
             self.overflowed.set()
 
-    async def take(self) -> ChatEvent | Direct:
+    async def take(self) -> Item:
         return await self._queue.get()
 
 
@@ -57,9 +65,11 @@ class RoomFeed:
         self.last_id = last_id
         self._gap_limit = gap_limit
 
-    async def frames_for(self, item: ChatEvent | Direct) -> Sequence[Frame]:
+    async def frames_for(self, item: Item) -> Sequence[Frame]:
         if isinstance(item, Direct):
             return (item.frame,)
+        if isinstance(item, Resync):
+            return await self.caught_up()
         frame = item.frame
         if frame.get("type") != "message":
             return (frame,)
@@ -70,6 +80,12 @@ class RoomFeed:
             self.last_id = message_id
             return (frame,)
         return await self.fill(message_id)
+
+    async def caught_up(self) -> list[Frame]:
+        frames: list[Frame] = []
+        while batch := await self.fill():
+            frames.extend(batch)
+        return frames
 
     async def fill(self, up_to: int | None = None) -> Sequence[Frame]:
         """The stored messages after last_id (through `up_to`, when known)."""

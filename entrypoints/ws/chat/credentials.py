@@ -11,7 +11,7 @@ from application.shared.actor import Actor
 from domain.shared.errors import DomainError
 from entrypoints.containers.chat import ChatContainer
 from entrypoints.http.routing import Authenticator
-from entrypoints.ws.connection import POLICY_VIOLATION, CloseSocket
+from entrypoints.ws.chat.connection import POLICY_VIOLATION, CloseSocket
 
 
 async def authenticate(websocket: WebSocket) -> Actor:
