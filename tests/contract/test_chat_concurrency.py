@@ -117,4 +117,4 @@ async def test_posts_across_processes_get_every_id_once(processes: list[Containe
 def test_the_app_container_has_one_in_process_bus() -> None:
     container = storage_container("memory")
     assert isinstance(container.chat.bus(), InProcessMessageBus)
-    assert container.chat.bus() is container.chat_bus()
+    assert container.chat.bus() is container.chat_fanout().bus
