@@ -36,7 +36,18 @@ from entrypoints.ws.chat.settings import SocketSettings
 DESCRIPTION = """Five FastAPI tutorial case studies, built for real on one hexagonal core.
 
 Log in with the **Authorize** button (the OAuth2 password form) after `POST /register`.
-Errors are `application/problem+json` (RFC 9457) with a machine-readable `code`."""
+Errors are `application/problem+json` (RFC 9457) with a machine-readable `code`.
+
+**Chat sockets** (WebSocket, not listed below): `/ws/rooms/{room_id}` and `/ws/chat` (the
+room `general`). Credentials: `?ticket=` from `POST /chat/tickets` (single use, 30 s) or
+`Authorization: Bearer`; `?after=<last id seen>` replays what was missed. Client frames:
+`{"type":"message","text","client_id"?}`, `{"type":"ping"}` (plain text on `/ws/chat` is a
+message). Server frames: `{"type":"message","id","room_id","author","author_id","text",
+"sent_at","client_id"}` (ids 1, 2, 3… per room; the sender's copy is its acknowledgement),
+`{"type":"ready","room_id","last_id"}` after the replay, `{"type":"reset",…}` when more
+than 500 were missed, `{"type":"presence","event":"join"|"leave","user"}`, `{"type":"pong"}`
+and `{"type":"error","code","detail"}`. Close codes: 1008 credentials, origin or room;
+1009 a frame over 16 KiB; 1013 too far behind (reconnect with `after`)."""
 
 
 def create_app(container: Container) -> FastAPI:
