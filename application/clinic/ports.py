@@ -50,6 +50,11 @@ class AppointmentRepository(abc.ABC):
     async def lock_patient(self, patient_id: str) -> None:
         """Hold the patient's schedule until commit (taken after the clinician's)."""
 
+    async def lock_schedules(self, clinician_id: str, patient_id: str) -> None:
+        """Both, the clinician's first (an adapter may take them in one round trip)."""
+        await self.lock_clinician(clinician_id)
+        await self.lock_patient(patient_id)
+
     @abc.abstractmethod
     async def add(self, appointment: Appointment) -> None:
         """Raise SlotTaken naming an active appointment that overlaps an active one."""

@@ -15,7 +15,7 @@ import sqlalchemy.exc
 from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sql.clinic.locks import lock_schedule
+from adapters.sql.clinic.locks import lock_schedule, lock_schedules
 from adapters.sql.tables.clinic import appointments
 from adapters.sql.types import UtcDateTime
 from application.clinic.ports import AppointmentRepository
@@ -80,6 +80,9 @@ class SqlAppointmentRepository(AppointmentRepository):
 
     async def lock_patient(self, patient_id: str) -> None:
         await lock_schedule(self._db, "patient", patient_id)
+
+    async def lock_schedules(self, clinician_id: str, patient_id: str) -> None:
+        await lock_schedules(self._db, clinician_id, patient_id)
 
     async def add(self, appointment: Appointment) -> None:
         await self._write_holding(appointment, _INSERT, _values(appointment))

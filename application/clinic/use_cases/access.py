@@ -89,8 +89,7 @@ async def hold_interval(uow: ClinicUnitOfWork, appointment: Appointment) -> None
     start, end = appointment.start, appointment.end
     if start is None or end is None:
         raise ValueError("only an appointment with an interval holds one")
-    await uow.appointments.lock_clinician(appointment.clinician_id)
-    await uow.appointments.lock_patient(appointment.patient_id)
+    await uow.appointments.lock_schedules(appointment.clinician_id, appointment.patient_id)
     repository = uow.appointments
     found = [
         *await repository.active_overlapping(start, end, clinician_id=appointment.clinician_id),
