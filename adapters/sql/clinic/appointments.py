@@ -1,9 +1,10 @@
-"""Appointments in SQL. No double booking is the storage's rule as well as the use case's:
-`add` (and a `save` that makes an appointment hold an interval) checks for an active
-overlap first, and on PostgreSQL the exclusion constraints of migration 0006 refuse one
-that a transaction without the schedule locks would slip in; that refusal (SQLSTATE
-23P01) is caught at a savepoint, so the transaction goes on, and becomes SlotTaken
-naming the appointment in the way."""
+"""Appointments in SQL. No double booking is the storage's rule as well as the use case's.
+On PostgreSQL the exclusion constraints of migration 0006 decide: they refuse an overlap
+even from a transaction without the schedule locks (waiting for a concurrent one to
+end); that refusal (SQLSTATE 23P01) is caught at a savepoint, so the transaction goes on,
+and becomes SlotTaken naming the appointment in the way. On SQLite (writers serialised)
+`add`, and a `save` that makes an appointment hold an interval, check for an active
+overlap first, unless `earliest_overlapping` just found that very interval free."""
 
 from __future__ import annotations
 
@@ -74,6 +75,9 @@ def _is_exclusion_violation(error: sqlalchemy.exc.IntegrityError) -> bool:
 class SqlAppointmentRepository(AppointmentRepository):
     def __init__(self, connection: AsyncConnection) -> None:
         self._db = connection
+        # What earliest_overlapping last found free in this transaction: the add of that
+        # very appointment next need not ask again (a write in between forgets it).
+        self._found_free: tuple[object, ...] | None = None
 
     async def lock_clinician(self, clinician_id: str) -> None:
         await lock_schedule(self._db, "clinician", clinician_id)
@@ -122,16 +126,30 @@ class SqlAppointmentRepository(AppointmentRepository):
             rows = await self._db.execute(_BY_PATIENT, {**bounds, "patient_id": patient_id})
         return [_appointment(row) for row in rows]
 
+    async def earliest_overlapping(self, appointment: Appointment) -> Appointment | None:
+        start, end = _interval(appointment)
+        if start is None or end is None:
+            raise ValueError("only an appointment with an interval holds one")
+        row = await self._earliest(appointment, start, end)
+        self._found_free = _holding(appointment) if row is None else None
+        return _appointment(row) if row is not None else None
+
     async def _write_holding(self, appointment: Appointment, statement: Any, params: Any) -> None:
         """Insert or update an appointment, refusing an active overlap with SlotTaken."""
         start, end = _interval(appointment)
+        found_free, self._found_free = self._found_free, None
         if start is None or end is None:
             await self._db.execute(statement, params)
             return
-        await self._refuse_overlap(appointment, start, end)
         if getattr(self._db, "dialect", None) is None or self._db.dialect.name != "postgresql":
-            await self._db.execute(statement, params)  # writers serialised: checked above
+            # Writers are serialised (BEGIN IMMEDIATE): a check earlier in this
+            # transaction still holds, else check now.
+            if found_free != _holding(appointment):
+                await self._refuse_overlap(appointment, start, end)
+            await self._db.execute(statement, params)
             return
+        # PostgreSQL: the exclusion constraint decides (waiting for a concurrent booking
+        # of the interval to end) and the refusal is named below.
         try:
             async with self._db.begin_nested():
                 await self._db.execute(statement, params)
@@ -145,6 +163,11 @@ class SqlAppointmentRepository(AppointmentRepository):
     async def _refuse_overlap(
         self, appointment: Appointment, start: datetime, end: datetime
     ) -> None:
+        row = await self._earliest(appointment, start, end)
+        if row is not None:
+            raise SlotTaken.by(row.id)
+
+    async def _earliest(self, appointment: Appointment, start: datetime, end: datetime) -> Any:
         params = {
             "start": start,
             "end": end,
@@ -152,9 +175,7 @@ class SqlAppointmentRepository(AppointmentRepository):
             "patient_id": appointment.patient_id,
             "appointment_id": appointment.id,
         }
-        row = (await self._db.execute(_BY_EITHER, params)).first()
-        if row is not None:
-            raise SlotTaken.by(row.id)
+        return (await self._db.execute(_BY_EITHER, params)).first()
 
     async def list_for_patient(self, patient_id: str, limit: int, offset: int) -> Page[Appointment]:
         params = {"patient_id": patient_id, "limit": limit, "offset": offset}
@@ -165,6 +186,16 @@ class SqlAppointmentRepository(AppointmentRepository):
     async def _one(self, statement: Select[Any], appointment_id: str) -> Appointment | None:
         row = (await self._db.execute(statement, {"appointment_id": appointment_id})).first()
         return _appointment(row) if row else None
+
+
+def _holding(appointment: Appointment) -> tuple[object, ...]:
+    """Who holds which interval: what an overlap check was about."""
+    return (
+        appointment.id,
+        appointment.clinician_id,
+        appointment.patient_id,
+        *_interval(appointment),
+    )
 
 
 def _interval(appointment: Appointment) -> tuple[datetime | None, datetime | None]:
