@@ -1,10 +1,11 @@
 """Appointments in SQL. No double booking is the storage's rule as well as the use case's.
 On PostgreSQL the exclusion constraints of migration 0006 decide: they refuse an overlap
 even from a transaction without the schedule locks (waiting for a concurrent one to
-end); that refusal (SQLSTATE 23P01) is caught at a savepoint, so the transaction goes on,
-and becomes SlotTaken naming the appointment in the way. On SQLite (writers serialised)
-`add`, and a `save` that makes an appointment hold an interval, check for an active
-overlap first, unless `earliest_overlapping` just found that very interval free."""
+end). `add` inserts with ON CONFLICT DO NOTHING, a `save` at a savepoint (SQLSTATE
+23P01 caught): either way the transaction goes on, and the refusal becomes SlotTaken
+naming the appointment in the way. On SQLite (writers serialised) `add`, and a `save`
+that makes an appointment hold an interval, check for an active overlap first, unless
+`earliest_overlapping` just found that very interval free."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 
 import sqlalchemy.exc
 from sqlalchemy import Select, bindparam, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.clinic.locks import lock_schedule, lock_schedules
@@ -21,6 +23,7 @@ from adapters.sql.tables.clinic import appointments
 from adapters.sql.types import UtcDateTime
 from application.clinic.ports import AppointmentRepository
 from application.shared.paging import Page
+from application.shared.ports import StorageConflict
 from domain.clinic.appointments import ACTIVE, Appointment, AppointmentStatus
 from domain.clinic.errors import SlotTaken
 
@@ -29,6 +32,9 @@ _A = appointments.c
 _ONE = select(appointments).where(_A.id == bindparam("appointment_id"))
 _ONE_FOR_UPDATE = _ONE.with_for_update()  # SQLite: the writer holds BEGIN IMMEDIATE
 _INSERT = insert(appointments)
+# No conflict target: the exclusion constraints are arbiters too. A clash is 0 rows, not
+# an error that would abort the transaction, so no savepoint round trips around it.
+_INSERT_UNLESS_TAKEN = postgresql.insert(appointments).on_conflict_do_nothing()
 _OF_PATIENT = _A.patient_id == bindparam("patient_id")
 _PATIENT_PAGE = (
     select(appointments)
@@ -89,7 +95,20 @@ class SqlAppointmentRepository(AppointmentRepository):
         await lock_schedules(self._db, clinician_id, patient_id)
 
     async def add(self, appointment: Appointment) -> None:
-        await self._write_holding(appointment, _INSERT, _values(appointment))
+        start, end = _interval(appointment)
+        if start is None or end is None or not _is_postgres(self._db):
+            await self._write_holding(appointment, _INSERT, _values(appointment))
+            return
+        self._found_free = None
+        for _ in range(2):
+            inserted = await self._db.execute(_INSERT_UNLESS_TAKEN, _values(appointment))
+            if inserted.rowcount == 1:
+                return
+            # The exclusion constraint refused it (after waiting for a concurrent booking
+            # of the interval to commit): name the one in the way.
+            await self._refuse_overlap(appointment, start, end)
+            # None left: it was cancelled meanwhile, so the interval is free; try again.
+        raise StorageConflict("the appointment's interval kept changing hands")
 
     async def get(self, appointment_id: str) -> Appointment | None:
         return await self._one(_ONE, appointment_id)
@@ -141,7 +160,7 @@ class SqlAppointmentRepository(AppointmentRepository):
         if start is None or end is None:
             await self._db.execute(statement, params)
             return
-        if getattr(self._db, "dialect", None) is None or self._db.dialect.name != "postgresql":
+        if not _is_postgres(self._db):
             # Writers are serialised (BEGIN IMMEDIATE): a check earlier in this
             # transaction still holds, else check now.
             if found_free != _holding(appointment):
@@ -186,6 +205,12 @@ class SqlAppointmentRepository(AppointmentRepository):
     async def _one(self, statement: Select[Any], appointment_id: str) -> Appointment | None:
         row = (await self._db.execute(statement, {"appointment_id": appointment_id})).first()
         return _appointment(row) if row else None
+
+
+def _is_postgres(connection: AsyncConnection) -> bool:
+    return (
+        getattr(connection, "dialect", None) is not None and connection.dialect.name == "postgresql"
+    )
 
 
 def _holding(appointment: Appointment) -> tuple[object, ...]:
