@@ -4,8 +4,7 @@ that happens there (a write all the same: refused in a read, as on the others)."
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.conflicts import InsertIfAbsent
@@ -17,19 +16,15 @@ _LOCK = (
     .where(locks.c.kind == bindparam("kind"), locks.c.id == bindparam("lock_id"))
     .with_for_update()
 )
-_BOTH_ROWS = [
-    {"kind": literal("clinician"), "id": bindparam("clinician_id")},
-    {"kind": literal("patient"), "id": bindparam("patient_id")},
-]
-_BOTH = postgresql.insert(locks).values(_BOTH_ROWS)
 # A booking's two schedules in one round trip, made if absent and locked in the order of
 # VALUES (the clinician's first, as everywhere): an upsert locks the row it meets until
-# commit, and its update (the same values) is a HOT one.
+# commit, and its update (the same values) is a HOT one. Text, as SQLAlchemy caches no
+# compiled form of a multi-row INSERT (it would be compiled anew for every booking).
+_VALUES = "(kind, id) VALUES ('clinician', :c), ('patient', :p)"
+_ROWS = f"INSERT INTO {locks.name} {_VALUES}"
 _LOCK_BOTH = {
-    "postgresql": _BOTH.on_conflict_do_update(
-        index_elements=["kind", "id"], set_={"id": _BOTH.excluded.id}
-    ),
-    "sqlite": sqlite.insert(locks).values(_BOTH_ROWS).on_conflict_do_nothing(),
+    "postgresql": text(f"{_ROWS} ON CONFLICT (kind, id) DO UPDATE SET id = excluded.id"),
+    "sqlite": text(f"{_ROWS} ON CONFLICT (kind, id) DO NOTHING"),
 }
 
 
@@ -43,4 +38,4 @@ async def lock_schedules(connection: AsyncConnection, clinician_id: str, patient
     """Hold the clinician's schedule, then the patient's, until the transaction ends."""
     dialect = getattr(connection, "dialect", None)  # SQLite's inline reads name none
     statement = _LOCK_BOTH[dialect.name if dialect is not None else "sqlite"]
-    await connection.execute(statement, {"clinician_id": clinician_id, "patient_id": patient_id})
+    await connection.execute(statement, {"c": clinician_id, "p": patient_id})
