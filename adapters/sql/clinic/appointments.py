@@ -24,7 +24,7 @@ from adapters.sql.types import UtcDateTime
 from application.clinic.ports import AppointmentRepository
 from application.shared.paging import Page
 from application.shared.ports import StorageConflict
-from domain.clinic.appointments import ACTIVE, Appointment, AppointmentStatus
+from domain.clinic.appointments import ACTIVE, LONGEST, Appointment, AppointmentStatus
 from domain.clinic.errors import SlotTaken
 
 _EXCLUSION_VIOLATION = "23P01"  # PostgreSQL SQLSTATE
@@ -45,11 +45,15 @@ _PATIENT_PAGE = (
 )
 _PATIENT_COUNT = select(func.count()).select_from(appointments).where(_OF_PATIENT)
 _SAVE = update(appointments).where(_A.id == bindparam("appointment_id"))
+# `reach`: no appointment lasts longer than LONGEST (the domain's rule), so one that
+# overlaps [start, end) starts after start - LONGEST. Without that bound the (person,
+# start) indexes would be read from the person's first appointment on, every time.
 _HOLDING = (
     select(appointments)
     .where(
         _A.status.in_([s.value for s in ACTIVE]),
         _A.start < bindparam("end", type_=UtcDateTime),
+        _A.start > bindparam("reach", type_=UtcDateTime),
         _A.end > bindparam("start", type_=UtcDateTime),
     )
     .order_by(_A.start, _A.id)
@@ -138,7 +142,7 @@ class SqlAppointmentRepository(AppointmentRepository):
     ) -> Sequence[Appointment]:
         if (clinician_id is None) == (patient_id is None):
             raise ValueError("give exactly one of clinician_id and patient_id")
-        bounds = {"start": start, "end": end}
+        bounds = {"start": start, "end": end, "reach": start - LONGEST}
         if clinician_id is not None:
             rows = await self._db.execute(_BY_CLINICIAN, {**bounds, "clinician_id": clinician_id})
         else:
@@ -190,6 +194,7 @@ class SqlAppointmentRepository(AppointmentRepository):
         params = {
             "start": start,
             "end": end,
+            "reach": start - LONGEST,
             "clinician_id": appointment.clinician_id,
             "patient_id": appointment.patient_id,
             "appointment_id": appointment.id,
