@@ -18,30 +18,15 @@ from pathlib import Path
 
 import httpx
 
-from bench import loadgen
-from bench.servers import ADMIN, PASSWORD, ROOT, Target, running
+from bench import clinic, loadgen
+from bench.servers import ADMIN, PASSWORD, ROOT, Target, login, running
 from tests.support.storage import scratch_postgres_database  # the tests' own
 
-CLINICIANS = 50
 TODO_SCENARIOS = ("GET /todos/{id}", "GET /todos/?limit=50", "POST /todos/")
 # The shop's rows are compared with POST /todos/ of the same target (the baseline has no
 # shop): one line each, spread over PRODUCTS products, or all on one hot product.
 SHOP_SCENARIOS = ("POST /orders (1,000 products)", "POST /orders (1 hot product)")
-# The clinic's rows too (the baseline has no clinic): bookings compared with POST /todos/,
-# spread over CLINICIANS clinicians (one patient each) or all on one clinician; the
-# patient read with GET /todos/{id}. Fewer runs each (CLINIC_REPEAT), to keep the time.
-CLINIC_SCENARIOS = (
-    f"POST /appointments ({CLINICIANS} clinicians)",
-    "POST /appointments (1 clinician)",
-    "GET /patients/{id}",
-)
-CLINIC_REFERENCE = {
-    CLINIC_SCENARIOS[0]: "POST /todos/",
-    CLINIC_SCENARIOS[1]: "POST /todos/",
-    CLINIC_SCENARIOS[2]: "GET /todos/{id}",
-}
-CLINIC_REPEAT = 1
-SCENARIOS = TODO_SCENARIOS + SHOP_SCENARIOS + CLINIC_SCENARIOS
+SCENARIOS = TODO_SCENARIOS + SHOP_SCENARIOS + clinic.SCENARIOS
 PRODUCTS = 1000
 STOCK = 1_000_000_000  # never runs out during a run
 POSTGRES_ENV = "CASEWORKS_TEST_POSTGRES_URL"
@@ -63,79 +48,31 @@ class Seeded:
     headers: dict[str, str]
     todo_id: str
     product_ids: list[str]
-    clinic: Clinic | None = None
-
-
-@dataclass(frozen=True)
-class Clinic:
-    admin: dict[str, str]
-    clinician: dict[str, str]  # the first clinician's, who reads the patient
-    pairs: tuple[tuple[str, str], ...]  # (clinician_id, patient_id)
+    clinic: clinic.Clinic | None = None
 
 
 def seed(base: str, target: Target, count: int = 100) -> Seeded:
     """A user with `count` todos, and (Caseworks) PRODUCTS products made by the admin."""
     headers: dict[str, str] = {}
     product_ids: list[str] = []
-    clinic = None
+    seeded_clinic = None
     with httpx.Client(base_url=base, timeout=30) as client:
         if target.authenticated:
             client.post("/register", json={"username": "bench", "password": PASSWORD})
-            headers = _login(client, "bench")
-            admin = _login(client, ADMIN)
+            headers = login(client, "bench")
+            admin = login(client, ADMIN)
             for i in range(PRODUCTS):
                 body = {"sku": f"B-{i}", "name": f"Product {i}", "price": "9.99", "on_hand": STOCK}
                 created = client.post("/products", json=body, headers=admin)
                 created.raise_for_status()
                 product_ids.append(str(created.json()["id"]))
-            clinic = _seed_clinic(client, admin)
+            seeded_clinic = clinic.seed(client, admin)
         ids = []
         for i in range(count):
             created = client.post("/todos/", json={"task": f"todo {i}"}, headers=headers)
             created.raise_for_status()
             ids.append(str(created.json()["id"]))
-    return Seeded(headers, ids[count // 2], product_ids, clinic)
-
-
-ALL_DAY = [{"weekday": day, "start": "00:00", "end": "23:59:59"} for day in range(7)]
-
-
-def _seed_clinic(client: httpx.Client, admin: dict[str, str]) -> Clinic:
-    """CLINICIANS clinicians working every day all day (UTC), one patient each."""
-    pairs = []
-    for i in range(CLINICIANS):
-        user = client.post("/register", json={"username": f"clin-{i}", "password": PASSWORD})
-        user.raise_for_status()
-        clinician_id = str(user.json()["id"])
-        steps = [
-            ("PUT", f"/users/{clinician_id}/role", {"role": "clinician"}),
-            (
-                "PUT",
-                f"/clinicians/{clinician_id}/working-hours",
-                {"time_zone": "UTC", "intervals": ALL_DAY},
-            ),
-            (
-                "POST",
-                "/patients",
-                {
-                    "given": f"Pat {i}",
-                    "family": "Bench",
-                    "birth_date": "1980-01-01",
-                    "gender": "unknown",
-                },
-            ),
-        ]
-        for method, path, body in steps:
-            answer = client.request(method, path, json=body, headers=admin)
-            answer.raise_for_status()
-        pairs.append((clinician_id, str(answer.json()["id"])))
-    return Clinic(admin, _login(client, "clin-0"), tuple(pairs))
-
-
-def _login(client: httpx.Client, username: str) -> dict[str, str]:
-    login = client.post("/login", json={"username": username, "password": PASSWORD})
-    login.raise_for_status()
-    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+    return Seeded(headers, ids[count // 2], product_ids, seeded_clinic)
 
 
 def requests_for(base: str, seeded: Seeded) -> list[loadgen.Request]:
@@ -152,19 +89,8 @@ def requests_for(base: str, seeded: Seeded) -> list[loadgen.Request]:
             loadgen.Request("POST", f"{base}/orders", json_headers, bodies=tuple(orders)),
             loadgen.Request("POST", f"{base}/orders", json_headers, orders[0]),
         ]
-    if clinic := seeded.clinic:
-        # Booked by the admin; the patient read by a clinician (staff reads are audited).
-        admin = {**clinic.admin, "Content-Type": "application/json"}
-        url = f"{base}/appointments"
-        clinicians, patients = (tuple(ids) for ids in zip(*clinic.pairs, strict=True))
-        spread = loadgen.Bookings(clinicians, patients)
-        one = loadgen.Bookings(clinicians[:1], patients)
-        patient = f"{base}/patients/{clinic.pairs[0][1]}"
-        requests += [
-            loadgen.Request("POST", url, admin, bookings=spread),
-            loadgen.Request("POST", url, admin, bookings=one),
-            loadgen.Request("GET", patient, clinic.clinician),
-        ]
+    if seeded.clinic:
+        requests += clinic.requests_for(base, seeded.clinic)
     return requests
 
 
@@ -193,7 +119,7 @@ def measure(args: argparse.Namespace) -> dict[tuple[str, str], loadgen.Result]:
             for _target, requests in active:
                 loadgen.run(requests[index], args.connections, args.warmup)
             repeat = (
-                min(args.repeat, CLINIC_REPEAT) if scenario in CLINIC_SCENARIOS else args.repeat
+                min(args.repeat, clinic.REPEAT) if scenario in clinic.SCENARIOS else args.repeat
             )
             for _ in range(repeat):
                 for target, requests in active:
@@ -242,15 +168,8 @@ def report(results: dict[tuple[str, str], loadgen.Result], args: argparse.Namesp
         "| target | scenario | req/s | vs `POST /todos/` | p50 ms | p99 ms | errors |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    clinic = [
-        "",
-        "Clinic: `POST /appointments` by the admin, each request the next 15-minute slot (from",
-        f"2100 on) of {CLINICIANS} clinicians in turn, one patient each, or of one clinician",
-        f"for those {CLINICIANS} patients in turn: none overlaps another, so every error (a",
-        "409 too) is a refusal the bench did not expect. `GET /patients/{id}` as a clinician",
-        "measures whatever the route does now (the read's audit lands separately). Ratio =",
-        "requests/s relative to `POST /todos/` (bookings) or `GET /todos/{id}` (the read) of",
-        f"the same target in this run.{_clinic_runs(args.repeat)}",
+    clinic_table = [
+        clinic.EXPLANATION + _clinic_runs(args.repeat),
         "",
         "| target | scenario | req/s | vs todos | p50 ms | p99 ms | errors |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
@@ -258,23 +177,23 @@ def report(results: dict[tuple[str, str], loadgen.Result], args: argparse.Namesp
     for (target, scenario), result in results.items():
         if scenario in SHOP_SCENARIOS:
             table, reference = shop, (target, "POST /todos/")
-        elif scenario in CLINIC_SCENARIOS:
-            table, reference = clinic, (target, CLINIC_REFERENCE[scenario])
+        elif scenario in clinic.SCENARIOS:
+            table, reference = clinic_table, (target, clinic.REFERENCE[scenario])
         else:
             table, reference = lines, ("baseline", scenario)
         base = results[reference].requests_per_second
         vs = f"{result.requests_per_second / base:.0%}"
-        if table is clinic:
+        if table is clinic_table:
             vs += f" of `{reference[1]}`"
         table.append(
             f"| {target} | `{scenario}` | {result.requests_per_second:,.0f} | "
             f"{vs} | {result.p50_ms:.2f} | {result.p99_ms:.2f} | {result.errors} |"
         )
-    return "\n".join(lines + shop + clinic) + "\n"
+    return "\n".join(lines + shop + clinic_table) + "\n"
 
 
 def _clinic_runs(repeat: int) -> str:
-    runs = min(repeat, CLINIC_REPEAT)
+    runs = min(repeat, clinic.REPEAT)
     if runs == repeat:
         return ""
     return (

@@ -107,3 +107,10 @@ def _wait_until_up(base: str, process: subprocess.Popen[bytes], log_path: Path) 
         except httpx.TransportError:
             time.sleep(0.1)
     raise RuntimeError(f"server at {base} did not start in 30 s")
+
+
+def login(client: httpx.Client, username: str) -> dict[str, str]:
+    """The bearer header of a fresh session (every bench user has PASSWORD)."""
+    answer = client.post("/login", json={"username": username, "password": PASSWORD})
+    answer.raise_for_status()
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}

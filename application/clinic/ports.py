@@ -51,7 +51,7 @@ class AppointmentRepository(abc.ABC):
     No double booking: a clinician or a patient never has two active appointments that
     overlap. Booking locks the clinician's schedule, then the patient's (always in that
     order, so two bookings never wait for each other in a cycle), then checks with
-    `active_overlapping` and adds. The storage guarantees it as well: `add` (and a `save`
+    `earliest_overlapping` and adds. The storage guarantees it as well: `add` (and a `save`
     that makes an appointment active) raises SlotTaken for an overlap, and on memory
     refuses LockNotHeld unless both schedules are locked (on PostgreSQL: an exclusion
     constraint, the locks rows of their own)."""
@@ -63,6 +63,11 @@ class AppointmentRepository(abc.ABC):
     @abc.abstractmethod
     async def lock_patient(self, patient_id: str) -> None:
         """Hold the patient's schedule until commit (taken after the clinician's)."""
+
+    async def lock_schedules(self, clinician_id: str, patient_id: str) -> None:
+        """Both, the clinician's first (an adapter may take them in one round trip)."""
+        await self.lock_clinician(clinician_id)
+        await self.lock_patient(patient_id)
 
     @abc.abstractmethod
     async def add(self, appointment: Appointment) -> None:
@@ -91,10 +96,28 @@ class AppointmentRepository(abc.ABC):
         """The active appointments of this clinician (or of this patient) that overlap
         [start, end), earliest first (then by id). Exactly one of the two ids is given."""
 
+    async def earliest_overlapping(self, appointment: Appointment) -> Appointment | None:
+        """The earliest (then by id) other active appointment of the appointment's
+        clinician or of its patient that overlaps its interval, if any (an adapter may
+        ask in one round trip)."""
+        start, end = appointment.start, appointment.end
+        if start is None or end is None:
+            raise ValueError("only an appointment with an interval holds one")
+        found = [
+            *await self.active_overlapping(start, end, clinician_id=appointment.clinician_id),
+            *await self.active_overlapping(start, end, patient_id=appointment.patient_id),
+        ]
+        others = sorted((a for a in found if a.id != appointment.id), key=_earliest)
+        return others[0] if others else None
+
     @abc.abstractmethod
     async def list_for_patient(self, patient_id: str, limit: int, offset: int) -> Page[Appointment]:
         """The patient's appointments, whatever their status, newest booked first (then
         by id)."""
+
+
+def _earliest(appointment: Appointment) -> tuple[object, str]:
+    return (appointment.start, appointment.id)
 
 
 class WorkingHoursRepository(abc.ABC):

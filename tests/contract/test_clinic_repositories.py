@@ -8,7 +8,7 @@ from datetime import time, timedelta
 
 import pytest
 
-from domain.clinic.appointments import AppointmentStatus
+from domain.clinic.appointments import LONGEST, AppointmentStatus
 from domain.clinic.errors import IdentifierTaken, PatientAlreadyLinked, SlotTaken
 from domain.clinic.schedule import WorkingHours, WorkingInterval
 from domain.shared.roles import Role
@@ -148,6 +148,50 @@ async def test_overlaps_are_found_for_active_appointments_only(uows: Uows) -> No
         assert await repository.active_overlapping(*whole_hour, patient_id="p-1") == []
         after = (DAY + timedelta(hours=1), DAY + timedelta(hours=2))
         assert await repository.active_overlapping(*after, patient_id="p-2") == []
+
+
+async def test_the_longest_appointment_is_found_from_its_last_minute(uows: Uows) -> None:
+    """The storage may bound its search by the longest appointment (LONGEST): one of
+    exactly that length still overlaps an interval in its last minute."""
+    await add_patients(uows, new_patient("p-1"), new_patient("p-2"))
+    longest = int(LONGEST / timedelta(minutes=1))
+    await _book(uows, new_appointment("a-long", "p-1", start=DAY, minutes=longest))
+    last_minute = DAY + LONGEST - timedelta(minutes=1)
+    async with uows.clinic().write() as uow:
+        repository = uow.appointments
+        found = await repository.active_overlapping(
+            last_minute, last_minute + timedelta(hours=1), clinician_id=CLINICIAN.user_id
+        )
+        late = new_appointment("a-late", "p-2", start=last_minute)
+        clash = await repository.earliest_overlapping(late)
+        await repository.lock_schedules(late.clinician_id, late.patient_id)
+        with pytest.raises(SlotTaken) as refused:
+            await repository.add(late)
+    assert [a.id for a in found] == ["a-long"]
+    assert clash is not None
+    assert clash.id == refused.value.appointment_id == "a-long"
+
+
+async def test_the_earliest_overlap_of_either_schedule_is_named(uows: Uows) -> None:
+    await add_patients(uows, new_patient("p-1"), new_patient("p-2"), new_patient("p-3"))
+    other_clinician = "u-other-doc"
+    await _book(
+        uows,
+        new_appointment("a-patients", "p-1", clinician_id=other_clinician, start=DAY),
+        new_appointment("a-clinicians", "p-2", start=DAY + timedelta(minutes=20)),
+    )
+    wanted = new_appointment("a-new", "p-1", start=DAY + timedelta(minutes=10), minutes=30)
+    free = new_appointment("a-free", "p-3", start=DAY + timedelta(minutes=50))
+    async with uows.clinic().read() as uow:
+        earliest = await uow.appointments.earliest_overlapping(wanted)
+        none = await uow.appointments.earliest_overlapping(free)
+        itself = await uow.appointments.get("a-patients")
+        assert itself is not None
+        not_itself = await uow.appointments.earliest_overlapping(itself)
+    assert earliest is not None
+    assert earliest.id == "a-patients"
+    assert none is None
+    assert not_itself is None
 
 
 async def test_a_patients_appointments_are_paged_newest_first(uows: Uows) -> None:

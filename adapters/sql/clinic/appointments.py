@@ -1,9 +1,11 @@
-"""Appointments in SQL. No double booking is the storage's rule as well as the use case's:
-`add` (and a `save` that makes an appointment hold an interval) checks for an active
-overlap first, and on PostgreSQL the exclusion constraints of migration 0006 refuse one
-that a transaction without the schedule locks would slip in; that refusal (SQLSTATE
-23P01) is caught at a savepoint, so the transaction goes on, and becomes SlotTaken
-naming the appointment in the way."""
+"""Appointments in SQL. No double booking is the storage's rule as well as the use case's.
+On PostgreSQL the exclusion constraints of migration 0006 decide: they refuse an overlap
+even from a transaction without the schedule locks (waiting for a concurrent one to
+end). `add` inserts with ON CONFLICT DO NOTHING, a `save` at a savepoint (SQLSTATE
+23P01 caught): either way the transaction goes on, and the refusal becomes SlotTaken
+naming the appointment in the way. On SQLite (writers serialised) `add`, and a `save`
+that makes an appointment hold an interval, check for an active overlap first, unless
+`earliest_overlapping` just found that very interval free."""
 
 from __future__ import annotations
 
@@ -13,14 +15,16 @@ from typing import Any
 
 import sqlalchemy.exc
 from sqlalchemy import Select, bindparam, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sql.clinic.locks import lock_schedule
+from adapters.sql.clinic.locks import lock_schedule, lock_schedules
 from adapters.sql.tables.clinic import appointments
 from adapters.sql.types import UtcDateTime
 from application.clinic.ports import AppointmentRepository
 from application.shared.paging import Page
-from domain.clinic.appointments import ACTIVE, Appointment, AppointmentStatus
+from application.shared.ports import StorageConflict
+from domain.clinic.appointments import ACTIVE, LONGEST, Appointment, AppointmentStatus
 from domain.clinic.errors import SlotTaken
 
 _EXCLUSION_VIOLATION = "23P01"  # PostgreSQL SQLSTATE
@@ -28,6 +32,9 @@ _A = appointments.c
 _ONE = select(appointments).where(_A.id == bindparam("appointment_id"))
 _ONE_FOR_UPDATE = _ONE.with_for_update()  # SQLite: the writer holds BEGIN IMMEDIATE
 _INSERT = insert(appointments)
+# No conflict target: the exclusion constraints are arbiters too. A clash is 0 rows, not
+# an error that would abort the transaction, so no savepoint round trips around it.
+_INSERT_UNLESS_TAKEN = postgresql.insert(appointments).on_conflict_do_nothing()
 _OF_PATIENT = _A.patient_id == bindparam("patient_id")
 _PATIENT_PAGE = (
     select(appointments)
@@ -38,11 +45,15 @@ _PATIENT_PAGE = (
 )
 _PATIENT_COUNT = select(func.count()).select_from(appointments).where(_OF_PATIENT)
 _SAVE = update(appointments).where(_A.id == bindparam("appointment_id"))
+# `reach`: no appointment lasts longer than LONGEST (the domain's rule), so one that
+# overlaps [start, end) starts after start - LONGEST. Without that bound the (person,
+# start) indexes would be read from the person's first appointment on, every time.
 _HOLDING = (
     select(appointments)
     .where(
         _A.status.in_([s.value for s in ACTIVE]),
         _A.start < bindparam("end", type_=UtcDateTime),
+        _A.start > bindparam("reach", type_=UtcDateTime),
         _A.end > bindparam("start", type_=UtcDateTime),
     )
     .order_by(_A.start, _A.id)
@@ -74,6 +85,9 @@ def _is_exclusion_violation(error: sqlalchemy.exc.IntegrityError) -> bool:
 class SqlAppointmentRepository(AppointmentRepository):
     def __init__(self, connection: AsyncConnection) -> None:
         self._db = connection
+        # What earliest_overlapping last found free in this transaction: the add of that
+        # very appointment next need not ask again (a write in between forgets it).
+        self._found_free: tuple[object, ...] | None = None
 
     async def lock_clinician(self, clinician_id: str) -> None:
         await lock_schedule(self._db, "clinician", clinician_id)
@@ -81,8 +95,24 @@ class SqlAppointmentRepository(AppointmentRepository):
     async def lock_patient(self, patient_id: str) -> None:
         await lock_schedule(self._db, "patient", patient_id)
 
+    async def lock_schedules(self, clinician_id: str, patient_id: str) -> None:
+        await lock_schedules(self._db, clinician_id, patient_id)
+
     async def add(self, appointment: Appointment) -> None:
-        await self._write_holding(appointment, _INSERT, _values(appointment))
+        start, end = _interval(appointment)
+        if start is None or end is None or not _is_postgres(self._db):
+            await self._write_holding(appointment, _INSERT, _values(appointment))
+            return
+        self._found_free = None
+        for _ in range(2):
+            inserted = await self._db.execute(_INSERT_UNLESS_TAKEN, _values(appointment))
+            if inserted.rowcount == 1:
+                return
+            # The exclusion constraint refused it (after waiting for a concurrent booking
+            # of the interval to commit): name the one in the way.
+            await self._refuse_overlap(appointment, start, end)
+            # None left: it was cancelled meanwhile, so the interval is free; try again.
+        raise StorageConflict("the appointment's interval kept changing hands")
 
     async def get(self, appointment_id: str) -> Appointment | None:
         return await self._one(_ONE, appointment_id)
@@ -112,23 +142,37 @@ class SqlAppointmentRepository(AppointmentRepository):
     ) -> Sequence[Appointment]:
         if (clinician_id is None) == (patient_id is None):
             raise ValueError("give exactly one of clinician_id and patient_id")
-        bounds = {"start": start, "end": end}
+        bounds = {"start": start, "end": end, "reach": start - LONGEST}
         if clinician_id is not None:
             rows = await self._db.execute(_BY_CLINICIAN, {**bounds, "clinician_id": clinician_id})
         else:
             rows = await self._db.execute(_BY_PATIENT, {**bounds, "patient_id": patient_id})
         return [_appointment(row) for row in rows]
 
+    async def earliest_overlapping(self, appointment: Appointment) -> Appointment | None:
+        start, end = _interval(appointment)
+        if start is None or end is None:
+            raise ValueError("only an appointment with an interval holds one")
+        row = await self._earliest(appointment, start, end)
+        self._found_free = _holding(appointment) if row is None else None
+        return _appointment(row) if row is not None else None
+
     async def _write_holding(self, appointment: Appointment, statement: Any, params: Any) -> None:
         """Insert or update an appointment, refusing an active overlap with SlotTaken."""
         start, end = _interval(appointment)
+        found_free, self._found_free = self._found_free, None
         if start is None or end is None:
             await self._db.execute(statement, params)
             return
-        await self._refuse_overlap(appointment, start, end)
-        if getattr(self._db, "dialect", None) is None or self._db.dialect.name != "postgresql":
-            await self._db.execute(statement, params)  # writers serialised: checked above
+        if not _is_postgres(self._db):
+            # Writers are serialised (BEGIN IMMEDIATE): a check earlier in this
+            # transaction still holds, else check now.
+            if found_free != _holding(appointment):
+                await self._refuse_overlap(appointment, start, end)
+            await self._db.execute(statement, params)
             return
+        # PostgreSQL: the exclusion constraint decides (waiting for a concurrent booking
+        # of the interval to end) and the refusal is named below.
         try:
             async with self._db.begin_nested():
                 await self._db.execute(statement, params)
@@ -142,16 +186,20 @@ class SqlAppointmentRepository(AppointmentRepository):
     async def _refuse_overlap(
         self, appointment: Appointment, start: datetime, end: datetime
     ) -> None:
+        row = await self._earliest(appointment, start, end)
+        if row is not None:
+            raise SlotTaken.by(row.id)
+
+    async def _earliest(self, appointment: Appointment, start: datetime, end: datetime) -> Any:
         params = {
             "start": start,
             "end": end,
+            "reach": start - LONGEST,
             "clinician_id": appointment.clinician_id,
             "patient_id": appointment.patient_id,
             "appointment_id": appointment.id,
         }
-        row = (await self._db.execute(_BY_EITHER, params)).first()
-        if row is not None:
-            raise SlotTaken.by(row.id)
+        return (await self._db.execute(_BY_EITHER, params)).first()
 
     async def list_for_patient(self, patient_id: str, limit: int, offset: int) -> Page[Appointment]:
         params = {"patient_id": patient_id, "limit": limit, "offset": offset}
@@ -162,6 +210,22 @@ class SqlAppointmentRepository(AppointmentRepository):
     async def _one(self, statement: Select[Any], appointment_id: str) -> Appointment | None:
         row = (await self._db.execute(statement, {"appointment_id": appointment_id})).first()
         return _appointment(row) if row else None
+
+
+def _is_postgres(connection: AsyncConnection) -> bool:
+    return (
+        getattr(connection, "dialect", None) is not None and connection.dialect.name == "postgresql"
+    )
+
+
+def _holding(appointment: Appointment) -> tuple[object, ...]:
+    """Who holds which interval: what an overlap check was about."""
+    return (
+        appointment.id,
+        appointment.clinician_id,
+        appointment.patient_id,
+        *_interval(appointment),
+    )
 
 
 def _interval(appointment: Appointment) -> tuple[datetime | None, datetime | None]:

@@ -89,17 +89,7 @@ async def hold_interval(uow: ClinicUnitOfWork, appointment: Appointment) -> None
     start, end = appointment.start, appointment.end
     if start is None or end is None:
         raise ValueError("only an appointment with an interval holds one")
-    await uow.appointments.lock_clinician(appointment.clinician_id)
-    await uow.appointments.lock_patient(appointment.patient_id)
-    repository = uow.appointments
-    found = [
-        *await repository.active_overlapping(start, end, clinician_id=appointment.clinician_id),
-        *await repository.active_overlapping(start, end, patient_id=appointment.patient_id),
-    ]
-    others = sorted((a for a in found if a.id != appointment.id), key=_earliest)
-    if others:
-        raise SlotTaken.by(others[0].id)
-
-
-def _earliest(appointment: Appointment) -> tuple[object, str]:
-    return (appointment.start, appointment.id)
+    await uow.appointments.lock_schedules(appointment.clinician_id, appointment.patient_id)
+    other = await uow.appointments.earliest_overlapping(appointment)
+    if other is not None:
+        raise SlotTaken.by(other.id)
