@@ -54,6 +54,10 @@ class RequestContextMiddleware:
                 status, responded = message["status"], True
                 # A new list: the response object's own header list is left untouched.
                 message["headers"] = [*message.get("headers", ()), header]
+            elif message["type"] == "websocket.accept":
+                status = 101  # switched protocols: the socket's own close code is its story
+            elif message["type"] == "websocket.close" and status == 500:
+                status = 403  # refused before the handshake completed
             await send(message)
 
         try:

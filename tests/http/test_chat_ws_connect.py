@@ -3,9 +3,12 @@ readable room; anything else is closed with 1008 before any frame is sent."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from tests.http.chat_sockets import (
     chat,  # noqa: F401 (fixture)
@@ -108,3 +111,22 @@ def test_logging_out_closes_open_sockets(tmp_path: Path, sqlite_template: Path) 
             next_of(socket, "ready")
             assert client.post("/logout", headers=alice).status_code == 204
             assert close_code(socket) == 1008
+
+
+def test_the_access_log_gives_a_socket_101_or_403_and_never_its_ticket(
+    tmp_path: Path, sqlite_template: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with chat_app(tmp_path, sqlite_template, access_log=True) as client:
+        alice = sign_up(client, "alice")
+        one = ticket(client, alice)
+        caplog.set_level(logging.INFO, logger="caseworks.access")
+        with client.websocket_connect(f"/ws/rooms/general?ticket={one}") as socket:
+            next_of(socket, "ready")
+        # A path no socket route serves.
+        with pytest.raises(WebSocketDisconnect), client.websocket_connect("/ws/nowhere"):
+            pass
+    lines = [r for r in caplog.records if r.name == "caseworks.access"]
+    sockets = [(r.path, r.status) for r in lines if r.method == "WS"]  # type: ignore[attr-defined]
+    assert ("/ws/rooms/general", 101) in sockets
+    assert ("/ws/nowhere", 403) in sockets
+    assert all(one not in r.getMessage() and one not in str(r.__dict__) for r in caplog.records)
