@@ -50,13 +50,17 @@ class Cable:
 
 
 class ChatTab:
-    def __init__(self, browser: Any, server: Server, username: str) -> None:
+    def __init__(
+        self, browser: Any, server: Server, username: str, with_cable: bool = False
+    ) -> None:
         self.username = username
         self.closed = False
         self.problems: list[str] = []
         self.requests: list[str] = []
         self.context = browser.new_context(base_url=server.base_url)
-        self.cable = Cable(self.context)
+        # Only where a test cuts the connection: elsewhere the page's own WebSocket runs
+        # as it would for anyone (under the page's connect-src policy, not a test's stand-in).
+        self.cable = Cable(self.context) if with_cable else None
         self.page = self.context.new_page()
         self.page.set_default_timeout(TIMEOUT_MS)
         self.page.on("console", self._console)

@@ -18,7 +18,7 @@ SESSION_KEY = "caseworks.chat.session"
 # Chromium logs a failed load on the console: an expected 401, or the cut connection.
 EXPECTED_PROBLEMS = ("status of 401", "ERR_INTERNET_DISCONNECTED")
 
-OpenTab = Callable[[str], ChatTab]
+OpenTab = Callable[..., ChatTab]
 
 # Written before the chat's routes and WebSocket edge were on main (branches chat-core and
 # chat-ws); strict, so the first run that passes fails until this line is removed.
@@ -29,8 +29,8 @@ pytestmark = pytest.mark.xfail(strict=True, reason="the chat's routes and WebSoc
 def tabs(browser: Any, chat_server: Server) -> Iterator[OpenTab]:
     opened: list[ChatTab] = []
 
-    def open_tab(name: str) -> ChatTab:
-        opened.append(ChatTab(browser, chat_server, unique(name)))
+    def open_tab(name: str, with_cable: bool = False) -> ChatTab:
+        opened.append(ChatTab(browser, chat_server, unique(name), with_cable))
         return opened[-1]
 
     yield open_tab
@@ -131,14 +131,16 @@ def test_older_messages_load_on_request_and_an_expired_token_is_refreshed(
 
 
 def test_a_lost_connection_catches_up_without_duplicates(tabs: OpenTab) -> None:
-    alice, bob = tabs("alice"), tabs("bob")
+    alice, bob = tabs("alice", with_cable=True), tabs("bob")
+    cable = alice.cable
+    assert cable is not None
     alice.sign_up()
     room_id = create_room(alice, unique("Flaky"))
     bob.sign_up(room_id)  # the room in the address is opened
     alice.send("before the cut")
     expect(bob.texts).to_have_text(["before the cut"])
 
-    alice.cable.cut()
+    cable.cut()
     expect(alice.page.locator("#connection")).not_to_have_attribute("data-state", "live")
     missed = [f"while away {number}" for number in range(3)]
     for text in missed:
@@ -148,7 +150,7 @@ def test_a_lost_connection_catches_up_without_duplicates(tabs: OpenTab) -> None:
     expect(bob.texts).to_have_text(["before the cut", *missed])
     expect(alice.texts).to_have_text(["before the cut"])
 
-    alice.cable.restore()
+    cable.restore()
     alice.expect_live(timeout=RECONNECT_TIMEOUT_MS)
     everything = ["before the cut", *missed, "written offline"]
     expect(alice.texts).to_have_text(everything)
@@ -156,8 +158,8 @@ def test_a_lost_connection_catches_up_without_duplicates(tabs: OpenTab) -> None:
     expect(alice.unsent).to_have_count(0)
 
     # Once more: what she has is not replayed twice, and live goes on after it.
-    alice.cable.cut()
-    alice.cable.restore()
+    cable.cut()
+    cable.restore()
     alice.expect_live(timeout=RECONNECT_TIMEOUT_MS)
     bob.send("welcome back")
     expect(alice.texts).to_have_text([*everything, "welcome back"])

@@ -1,6 +1,7 @@
 // The chat page: signing in, the room list, the open room and the composer.
 
 import { ApiError, api, currentUser, onSessionEnd, register, signIn, signOut } from "./api.js";
+import { forgetOutboxes } from "./outbox.js";
 import { OpenRoom } from "./room.js";
 import { $, roomItem, show } from "./view.js";
 
@@ -77,6 +78,7 @@ function go(roomId) {
 
 async function openRoom(roomId) {
   const number = ++opening;
+  notice("");
   room?.close();
   room = null;
   let details;
@@ -84,8 +86,9 @@ async function openRoom(roomId) {
     details = await api("GET", `rooms/${encodeURIComponent(roomId)}`);
   } catch (error) {
     if (error.status !== 404 || roomId === "general") throw error;
+    await openRoom("general");
     notice("That room does not exist, or is not yours to see.");
-    return openRoom("general");
+    return;
   }
   if (!details.private) await api("POST", `rooms/${encodeURIComponent(roomId)}/join`);
   if (number !== opening) return;
@@ -106,6 +109,7 @@ $("sign-out").addEventListener(
   guarded(async () => {
     room?.close();
     room = null;
+    forgetOutboxes(currentUser().user_id);
     await signOut();
     showSignIn();
   }),

@@ -13,9 +13,20 @@ export function newClientId() {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
+const PREFIX = "caseworks.chat.outbox.";
+
+/** Forgets every unsent message of `userId` (signing out gives them up). */
+export function forgetOutboxes(userId) {
+  const mine = `${PREFIX}${userId}.`;
+  for (const key of Object.keys(sessionStorage)) {
+    if (key.startsWith(mine)) sessionStorage.removeItem(key);
+  }
+}
+
 export class Outbox {
-  constructor(roomId, list) {
-    this.key = `caseworks.chat.outbox.${roomId}`;
+  // Kept per user: whoever signs in next in this tab never sends someone else's words.
+  constructor(userId, roomId, list) {
+    this.key = `${PREFIX}${userId}.${roomId}`;
     this.list = list;
     this.entries = new Map(); // client_id -> {text, item}
     for (const { client_id: clientId, text } of this.load()) this.put(clientId, text);

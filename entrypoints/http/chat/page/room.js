@@ -32,7 +32,7 @@ export class OpenRoom {
     clear($("outbox"));
     clear($("online"));
     $("room-title").textContent = room.name;
-    this.outbox = new Outbox(room.id, $("outbox"));
+    this.outbox = new Outbox(this.me.user_id, room.id, $("outbox"));
     this.live = new LiveRoom(room.id, {
       afterId: () => this.lastId,
       onFrame: (frame) => this.onFrame(frame),
