@@ -1,1 +1,0 @@
-"""The chat's HTTP edge: rooms, members, messages and tickets, and the browser page."""
