@@ -42,6 +42,7 @@ async function showChat() {
   show($("whoami"), true);
   show($("chat"), true);
   await openRoom(roomInAddress());
+  $("message-text").focus();
 }
 
 function roomInAddress() {
