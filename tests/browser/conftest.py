@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -19,3 +20,21 @@ def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     directory = tmp_path_factory.mktemp("chat-browser")
     with running_server(environment_in(directory), directory) as server:
         yield server
+    # Whatever the pages did, the server logged no error of its own (an unhandled socket
+    # error, a 500) while the tests looked at what the browsers showed.
+    assert [line for line in server.log_lines() if _is_trouble(line)] == []
+
+
+def _is_trouble(line: str) -> bool:
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return True  # every line is one JSON object; a bare traceback is not
+    # A WebSocket's access line says 500 whatever happened (the request middleware waits
+    # for an HTTP response start that a socket never sends): not a verdict on the socket.
+    status = None if entry.get("method") == "WS" else entry.get("status")
+    return (
+        entry.get("level") in {"error", "critical"}
+        or "exc" in entry
+        or (isinstance(status, int) and status >= 500)
+    )
