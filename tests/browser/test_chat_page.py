@@ -186,6 +186,28 @@ def test_markup_in_a_message_or_a_room_name_is_shown_as_text(tabs: OpenTab) -> N
     assert unexpected_problems(alice, bob) == []
 
 
+def test_what_the_server_would_refuse_is_not_sent(tabs: OpenTab) -> None:
+    alice = tabs("alice")
+    alice.sign_up()
+    create_room(alice, unique("Strict"))
+    refusals = {
+        "   \n\t ": "Write something first.",
+        "x" * 4001: "at most 4000 characters",
+        "a bell \x07 rings": "no control characters",
+    }
+    for text, reason in refusals.items():
+        alice.send(text)
+        expect(alice.page.locator("#composer-error")).to_contain_text(reason)
+        expect(alice.page.get_by_label("Message", exact=True)).to_have_value(text)  # kept
+    expect(alice.unsent).to_have_count(0)
+    longest = "tabs\tand line\nbreaks are text "
+    longest += "x" * (4000 - len(longest))
+    alice.send(longest)
+    expect(alice.texts).to_have_count(1)
+    expect(alice.page.locator("#composer-error")).to_be_empty()
+    assert unexpected_problems(alice) == []
+
+
 def test_a_wrong_password_is_said_and_nothing_is_kept(tabs: OpenTab) -> None:
     alice = tabs("alice")
     alice.sign_up()

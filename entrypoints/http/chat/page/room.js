@@ -8,6 +8,7 @@ import { $, atBottom, clear, insertById, messageItem, personItem, show } from ".
 const PAGE_SIZE = 50;
 export const MAX_TEXT = 4000; // characters (code points), as the server counts them
 const MAX_FRAME_BYTES = 16 * 1024; // the server closes a socket on a larger frame
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/; // tabs and line breaks are text
 
 const STATES = {
   connecting: () => "Connecting…",
@@ -54,6 +55,10 @@ export class OpenRoom {
   send(text) {
     if (!text.trim()) return "Write something first.";
     if ([...text].length > MAX_TEXT) return `A message has at most ${MAX_TEXT} characters.`;
+    // The server's other rules, checked here too: a message it refuses would stay unsent.
+    if (CONTROL.test(text) || (text.isWellFormed && !text.isWellFormed())) {
+      return "A message holds no control characters but tabs and line breaks.";
+    }
     const frame = { type: "message", text, client_id: newClientId() };
     if (new TextEncoder().encode(JSON.stringify(frame)).length > MAX_FRAME_BYTES) {
       return "This message is too large to send; split it.";
