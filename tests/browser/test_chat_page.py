@@ -20,10 +20,6 @@ EXPECTED_PROBLEMS = ("status of 401", "ERR_INTERNET_DISCONNECTED")
 
 OpenTab = Callable[..., ChatTab]
 
-# Written before the chat's routes and WebSocket edge were on main (branches chat-core and
-# chat-ws); strict, so the first run that passes fails until this line is removed.
-pytestmark = pytest.mark.xfail(strict=True, reason="the chat's routes and WebSocket edge")
-
 
 @pytest.fixture
 def tabs(browser: Any, chat_server: Server) -> Iterator[OpenTab]:
