@@ -18,6 +18,7 @@ from entrypoints.container import (
 from entrypoints.http import health
 from entrypoints.http.accounts import routes as accounts
 from entrypoints.http.chat import routes as chat
+from entrypoints.http.chat.page import install_chat_page
 from entrypoints.http.clinic import routes as clinic
 from entrypoints.http.cors import ProblemCORSMiddleware
 from entrypoints.http.deps import SECURITY_SCHEMES
@@ -95,6 +96,7 @@ def create_app(container: Container) -> FastAPI:
         app.router.routes.extend(router.routes)
     publish_money_schemas(app, container.shop.currency())  # prices in this shop's currency
     install_docs(app)
+    install_chat_page(app)  # the browser page at /chat (no CDN either)
     install_error_handlers(app)
     _complete_openapi(app)
 
