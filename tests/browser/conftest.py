@@ -30,9 +30,7 @@ def _is_trouble(line: str) -> bool:
         entry = json.loads(line)
     except ValueError:
         return True  # every line is one JSON object; a bare traceback is not
-    # A WebSocket's access line says 500 whatever happened (the request middleware waits
-    # for an HTTP response start that a socket never sends): not a verdict on the socket.
-    status = None if entry.get("method") == "WS" else entry.get("status")
+    status = entry.get("status")  # a socket's line is 101 (accepted) or 403 (refused)
     return (
         entry.get("level") in {"error", "critical"}
         or "exc" in entry
