@@ -50,6 +50,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class _NoWebSocketHandshakes(logging.Filter):
+    """uvicorn logs each WebSocket handshake ('... "WebSocket /ws/chat?ticket=…" [accepted]')
+    with its query string, where a chat ticket travels; our access log has the same line
+    with the path alone."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith('%s - "WebSocket %s"')
+
+
 def configure_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
@@ -63,3 +72,6 @@ def configure_logging(level: str = "INFO") -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    handshakes = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _NoWebSocketHandshakes) for f in handshakes.filters):
+        handshakes.addFilter(_NoWebSocketHandshakes())

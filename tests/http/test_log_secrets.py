@@ -106,3 +106,14 @@ def test_drivers_stay_quiet_at_every_level(level: str, restored_logging: None) -
     # uvicorn logs WebSocket frames at DEBUG, and at TRACE wraps the app in its ASGI logger.
     assert not logging.getLogger("uvicorn.error").isEnabledFor(logging.DEBUG)
     assert not logging.getLogger("uvicorn.asgi").isEnabledFor(logging.INFO)
+
+
+def test_uvicorns_websocket_handshake_lines_never_carry_a_ticket(captured: Capture) -> None:
+    # uvicorn's own line for a handshake, exactly as its websockets protocol logs it.
+    ticket = "TVrSf_0kY0ug_MKzJ3MhDOiJYo7kd0PHF6E4cCcVK2M"
+    handshake = logging.getLogger("uvicorn.error")
+    handshake.info('%s - "WebSocket %s" [accepted]', "127.0.0.1:5000", f"/ws/chat?ticket={ticket}")
+    handshake.info('%s - "WebSocket %s" %d', "127.0.0.1:5000", f"/ws/chat?ticket={ticket}", 403)
+    handshake.info("Uvicorn running on %s", "http://127.0.0.1:8000")  # the rest still logs
+    assert not any(ticket in line for line in captured.lines)
+    assert any("Uvicorn running" in line for line in captured.lines)
