@@ -32,7 +32,7 @@ for those {CLINICIANS} patients in turn: none overlaps another, so every error (
 409 too) is a refusal the bench did not expect. `GET /patients/{{id}}` as a clinician,
 whose read is audited (the audit event commits before the answer). Ratio =
 requests/s relative to `POST /todos/` (bookings) or `GET /todos/{{id}}` (the read) of
-the same target in this run."""
+the same target, run right after each clinic run (paired: seconds apart, not minutes)."""
 
 
 @dataclass(frozen=True)
