@@ -125,19 +125,19 @@ class RequestGuardMiddleware:
         self.allowed_hosts = allowed_hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            # A socket's own origin is judged by its Host: one not served (a rebound DNS
+            # name) is refused before the handshake completes (HTTP 403).
+            _, _, hosts = _request_headers(scope)
+            if not self._serves(hosts):
+                await send({"type": "websocket.close", "code": 1008})
+                return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared, chunked, hosts = _request_headers(scope)
         refusal = None
-        # One Host, of the plain form name[:port]: base_url() echoes it into absolute URLs
-        # ("localhost:@evil.example" would name another host), even with `*`.
-        host = hosts[0] if len(hosts) == 1 else None
-        if host is not None and _HOST.fullmatch(host) is None:
-            host = None
-        if (hosts and host is None) or (
-            not self.any_host and host_name(host) not in self.allowed_hosts
-        ):
+        if not self._serves(hosts):
             refusal = problem_response(400, "unknown_host", "this server does not serve that host")
         elif _CONTROL_IN_PATH.search(scope["path"]):
             refusal = problem_response(404, "not_found", "Not Found")
@@ -163,6 +163,16 @@ class RequestGuardMiddleware:
             return message
 
         await self.app(scope, limited_receive, send)
+
+    def _serves(self, hosts: list[str]) -> bool:
+        # One Host, of the plain form name[:port]: base_url() echoes it into absolute URLs
+        # ("localhost:@evil.example" would name another host), even with `*`.
+        host = hosts[0] if len(hosts) == 1 else None
+        if host is not None and _HOST.fullmatch(host) is None:
+            host = None
+        return not (hosts and host is None) and (
+            self.any_host or host_name(host) in self.allowed_hosts
+        )
 
 
 _HOST = re.compile(r"(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")

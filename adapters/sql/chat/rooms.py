@@ -15,7 +15,9 @@ from application.shared.paging import Page
 from domain.chat.rooms import Membership, Room
 
 _ROOM = select(rooms).where(rooms.c.id == bindparam("room_id"))
-_ROOM_FOR_UPDATE = _ROOM.with_for_update()
+# FOR NO KEY UPDATE: posting takes the room's counter without blocking a join (whose
+# foreign key check takes FOR KEY SHARE on the room).
+_ROOM_FOR_UPDATE = _ROOM.with_for_update(key_share=True)
 _VISIBLE = or_(
     rooms.c.private.is_(False),
     exists().where(

@@ -3,13 +3,16 @@ connection of a user announces a join to the room, their last one a leave."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from application.chat.bus import ChatEvent, MessageBus
+from application.chat.bus import BusUnavailable, ChatEvent, MessageBus
 from application.chat.ports import ChatUnitOfWork
 from application.chat.presence import OnlineUser, Presence
 from application.chat.use_cases.access import readable_room
 from application.shared.actor import Actor
+
+log = logging.getLogger(__name__)
 
 
 def presence_frame(room_id: str, event: str, user: OnlineUser) -> dict[str, Any]:
@@ -19,6 +22,13 @@ def presence_frame(room_id: str, event: str, user: OnlineUser) -> dict[str, Any]
         "event": event,
         "user": {"id": user.user_id, "username": user.username},
     }
+
+
+async def _announce(bus: MessageBus, room_id: str, event: str, user: OnlineUser) -> None:
+    try:
+        await bus.publish(ChatEvent(room_id, presence_frame(room_id, event, user)))
+    except BusUnavailable:  # other servers miss a presence change; nothing stored is lost
+        log.warning("chat bus unavailable; presence %s in %s not announced", event, room_id)
 
 
 class EnterRoom:
@@ -32,7 +42,7 @@ class EnterRoom:
             names = await uow.directory.usernames([actor.user_id])
         user = OnlineUser(actor.user_id, names.get(actor.user_id, actor.user_id))
         if await self._presence.enter(room_id, connection_id, user.user_id, user.username):
-            await self._bus.publish(ChatEvent(room_id, presence_frame(room_id, "join", user)))
+            await _announce(self._bus, room_id, "join", user)
         return user
 
 
@@ -43,7 +53,7 @@ class ExitRoom:
 
     async def execute(self, user: OnlineUser, room_id: str, connection_id: str) -> None:
         if await self._presence.leave(room_id, connection_id):
-            await self._bus.publish(ChatEvent(room_id, presence_frame(room_id, "leave", user)))
+            await _announce(self._bus, room_id, "leave", user)
 
 
 class ListOnline:

@@ -79,7 +79,10 @@ class RoomFeed:
         if message_id == self.last_id + 1:
             self.last_id = message_id
             return (frame,)
-        return await self.fill(message_id)
+        frames: list[Frame] = []  # a gap: read it from storage, in batches, through this id
+        while self.last_id < message_id and (batch := await self.fill(message_id)):
+            frames.extend(batch)
+        return frames
 
     async def caught_up(self) -> list[Frame]:
         frames: list[Frame] = []

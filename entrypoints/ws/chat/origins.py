@@ -10,15 +10,21 @@ from urllib.parse import urlsplit
 from starlette.websockets import WebSocket
 
 
-def _normalised(origin: str) -> str:
+def _normalised(origin: str) -> str | None:
+    """scheme://host[:port] without a default port; None for what is not an origin."""
     parts = urlsplit(origin.strip().lower())
-    default_port = {"http": 80, "https": 443}.get(parts.scheme)
-    port = parts.port if parts.port not in (None, default_port) else None
-    host = parts.hostname or ""
-    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+    try:
+        port = parts.port  # ValueError for a port out of range or not a number
+    except ValueError:
+        return None
+    if port == {"http": 80, "https": 443}.get(parts.scheme):
+        port = None
+    if not parts.hostname or parts.scheme not in ("http", "https"):
+        return None
+    return f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port else "")
 
 
-def own_origins(websocket: WebSocket, public_url: str | None) -> set[str]:
+def own_origins(websocket: WebSocket, public_url: str | None) -> set[str | None]:
     """The server's own origin: its public URL when configured, else the Host it was
     reached by (checked against the allowed hosts before any route runs)."""
     if public_url:
@@ -36,4 +42,5 @@ def origin_allowed(websocket: WebSocket, allowed: Iterable[str], public_url: str
     if len(websocket.headers.getlist("origin")) != 1:
         return False
     candidates = own_origins(websocket, public_url) | {_normalised(o) for o in allowed}
-    return _normalised(origin) in candidates
+    normalised = _normalised(origin)
+    return normalised is not None and normalised in candidates

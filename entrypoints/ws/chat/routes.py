@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 
 import anyio
 from fastapi import APIRouter, WebSocket
 
-from application.chat.dto import message_frame
+from application.chat.dto import MessagesRead, message_frame
 from application.chat.presence import OnlineUser
-from application.chat.use_cases.messages import REPLAY_MAX
+from application.chat.use_cases.messages import MESSAGE_ID_MAX, REPLAY_MAX
 from application.shared.actor import Actor
 from domain.shared.errors import DomainError
 from entrypoints.containers.chat import ChatContainer
@@ -40,8 +41,9 @@ from entrypoints.ws.chat.settings import SocketSettings
 log = logging.getLogger(__name__)
 router = APIRouter()
 GENERAL = "general"
-GAP_READ = 100
-CLEANUP_SECONDS = 5.0  # stored messages read at once to fill a gap the bus left
+GAP_READ = 100  # stored messages read at once to fill a gap the bus left
+CLEANUP_SECONDS = 5.0
+SessionCheck = Callable[[], Awaitable[bool]]
 
 
 @router.websocket("/ws/rooms/{room_id}")
@@ -85,28 +87,45 @@ async def serve_room(websocket: WebSocket, room_id: str, *, plain_text: bool) ->
             websocket,
             read_frames(websocket, inbound_handler(chat, actor, room_id), outbox, plain_text),
             write_frames(websocket, outbox, feed),
-            guard(
-                outbox,
-                lambda: chat.check_session().execute(actor),
-                settings.session_check_seconds,
-            ),
+            guard(outbox, _still_allowed(chat, actor, room_id), settings.session_check_seconds),
         )
+    except CloseSocket as refused:  # the room went out of reach during the catch-up
+        await close(websocket, refused.code, refused.reason)
     finally:
-        # Shielded (and bounded): a server shutting down cancels the handler, and the
-        # room must still hear this socket leave.
+        # Shielded (and bounded, each step on its own): a server shutting down cancels
+        # the handler, and the room must still hear this socket leave.
+        if user is not None:
+            with anyio.move_on_after(CLEANUP_SECONDS, shield=True):
+                await _exit(chat, user, room_id, connection_id)
         with anyio.move_on_after(CLEANUP_SECONDS, shield=True):
             await subscription.close()
-            if user is not None:
-                await _exit(chat, user, room_id, connection_id)
 
 
 def _after(websocket: WebSocket) -> int | None:
     raw = websocket.query_params.get("after")
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 15:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 15 or int(raw) > MESSAGE_ID_MAX:
         raise CloseSocket(POLICY_VIOLATION, "`after` must be a message id")
     return int(raw)
+
+
+def _still_allowed(
+    chat: ChatContainer, actor: Actor, room_id: str
+) -> Callable[[], Awaitable[bool]]:
+    """Checked every few seconds: the login session stands (no logout, same role) and the
+    room is still readable (a private room left, or its membership lost, closes it)."""
+
+    async def check() -> bool:
+        if not await chat.check_session().execute(actor):
+            return False
+        try:
+            await chat.get_room().execute(actor, room_id)
+        except DomainError:
+            return False
+        return True
+
+    return check
 
 
 async def _join(chat: ChatContainer, actor: Actor, room_id: str) -> None:
@@ -122,30 +141,38 @@ async def _catch_up(
     """Replay what the client missed (`after` its last id seen), then say `ready`; more
     than REPLAY_MAX missed is a `reset`: the client pages the history over HTTP."""
     replay = chat.replay_messages()
-    start = 0 if after is None else after
-    read = await replay.execute(actor, room_id, after=start, limit=REPLAY_MAX + 1)
+
+    async def read(after_id: int, limit: int) -> MessagesRead:
+        try:
+            return await replay.execute(actor, room_id, after=after_id, limit=limit)
+        except DomainError as refused:  # the room left, or no longer readable
+            raise CloseSocket(POLICY_VIOLATION, refused.code) from None
 
     async def read_after(after_id: int, limit: int) -> list[Frame]:
-        found = await replay.execute(actor, room_id, after=after_id, limit=limit)
-        return [message_frame(message) for message in found.items]
+        return [message_frame(message) for message in (await read(after_id, limit)).items]
 
-    feed = RoomFeed(read_after, last_id=read.last_id, gap_limit=GAP_READ)
-    if after is not None and after < read.last_id:
-        if len(read.items) > REPLAY_MAX:
-            await send(websocket, {"type": "reset", "room_id": room_id, "last_id": read.last_id})
+    # Without `after`, only the room's latest id is wanted.
+    first = await read(after or 0, REPLAY_MAX + 1 if after is not None else 1)
+
+    feed = RoomFeed(read_after, last_id=first.last_id, gap_limit=GAP_READ)
+    if after is not None and after < first.last_id:
+        if len(first.items) > REPLAY_MAX:
+            await send(websocket, {"type": "reset", "room_id": room_id, "last_id": first.last_id})
         else:
-            for message in read.items:
+            for message in first.items:
                 await send(websocket, message_frame(message))
     await send(websocket, {"type": "ready", "room_id": room_id, "last_id": feed.last_id})
     return feed
 
 
-async def _enter(chat: ChatContainer, actor: Actor, room_id: str, connection: str) -> OnlineUser:
+async def _enter(
+    chat: ChatContainer, actor: Actor, room_id: str, connection: str
+) -> OnlineUser | None:
     try:
         return await chat.enter_room().execute(actor, room_id, connection)
     except Exception:  # presence is advisory: chatting goes on without it (Redis away)
         log.warning("presence unavailable on enter", exc_info=True)
-        return OnlineUser(actor.user_id, actor.user_id)
+        return None
 
 
 async def _exit(chat: ChatContainer, user: OnlineUser, room_id: str, connection: str) -> None:
