@@ -149,3 +149,29 @@ async def test_a_room_refilled_while_its_unsubscribe_is_on_the_way_is_subscribed
             assert leaving.frames == []
         finally:
             await asyncio.gather(slow_reader.close(), publisher.close())
+
+
+async def test_a_publish_that_failed_alone_is_announced_so_readers_resync() -> None:
+    """Redis answered the others but not this server's publish: once it answers again, the
+    room is announced, and the other servers' readers read storage for what they missed."""
+    url = await redis_url()
+    prefix = random_prefix()
+    reader, sender = (RedisMessageBus(client_for(url), prefix) for _ in range(2))
+    resyncs: list[str] = []
+    try:
+        await reader.subscribe("quiet", Inbox(), lambda: resyncs.append("quiet"))
+        await reader.subscribe("busy", Inbox(), lambda: resyncs.append("busy"))
+        real = sender._client.publish
+
+        async def refused(*args: object, **kwargs: object) -> int:
+            raise ConnectionError("the link dropped")
+
+        sender._client.publish = refused  # type: ignore[method-assign]
+        with pytest.raises(BusUnavailable):
+            await sender.publish(ChatEvent("quiet", frame(1, "sender")))
+        sender._client.publish = real  # type: ignore[method-assign]
+        await sender.publish(ChatEvent("busy", frame(2, "sender")))
+        await eventually(lambda: "quiet" in resyncs)
+        assert resyncs == ["quiet"]  # the room that missed an event, and only it
+    finally:
+        await asyncio.gather(reader.close(), sender.close())

@@ -11,7 +11,9 @@ What encode/broadcaster got wrong, and what this does instead:
 - events go straight to each reader's Deliver callback (its own bounded queue): the bus
   holds no queue per reader.
 This server's own events are delivered locally when published (even with Redis down),
-and their copy coming back from Redis is dropped by the server id in the envelope."""
+and their copy coming back from Redis is dropped by the server id in the envelope. Rooms
+whose events this server could not publish are announced once Redis is back (a `resync`
+envelope), so the other servers' readers fill the gap from storage even in a quiet room."""
 
 from __future__ import annotations
 
@@ -26,10 +28,13 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
-from adapters.redis.chat.rooms import Room, RoomSubscriber, deliver_all
+from adapters.redis.chat.rooms import Room, RoomSubscriber, deliver_all, resync_all
 from application.chat.bus import BusUnavailable, ChatEvent, Deliver, MessageBus, Subscription
 
 log = logging.getLogger("caseworks.chat.bus")
+# A publish waits no longer than this on a Redis that accepts connections but does not
+# answer: the sender's post would wait with it.
+PUBLISH_TIMEOUT_SECONDS = 1.0
 
 
 class _RedisSubscription(Subscription):
@@ -66,6 +71,7 @@ class RedisMessageBus(MessageBus):
         self._reader: asyncio.Task[None] | None = None
         self._first_attempt = asyncio.Event()
         self._closed = False
+        self._unannounced: set[str] = set()  # rooms with an event Redis never took
 
     async def publish(self, event: ChatEvent) -> None:
         self._start()
@@ -75,12 +81,29 @@ class RedisMessageBus(MessageBus):
         await self._first_attempt.wait()
         if self._pubsub is None:
             # Known down: fail at once rather than wait on a connect per message.
+            self._unannounced.add(event.room_id)
             raise BusUnavailable("Redis is unreachable")
         payload = json.dumps({"server": self._server_id, "frame": event.frame})
         try:
-            await self._client.publish(self._channel_prefix + event.room_id, payload)
-        except (RedisError, OSError) as exc:
-            raise BusUnavailable(f"Redis publish failed: {exc}") from exc
+            async with asyncio.timeout(PUBLISH_TIMEOUT_SECONDS):
+                await self._client.publish(self._channel_prefix + event.room_id, payload)
+        except (RedisError, OSError, TimeoutError) as exc:
+            self._unannounced.add(event.room_id)
+            raise BusUnavailable(f"Redis publish failed: {exc!r}") from exc
+        if self._unannounced:  # a publish that failed alone, Redis answering again
+            await self._announce_missed()
+
+    async def _announce_missed(self) -> None:
+        """After an outage: tell the other servers which rooms missed this one's events."""
+        while self._unannounced:
+            room_id = self._unannounced.pop()
+            payload = json.dumps({"server": self._server_id, "resync": room_id})
+            try:
+                async with asyncio.timeout(PUBLISH_TIMEOUT_SECONDS):
+                    await self._client.publish(self._channel_prefix + room_id, payload)
+            except (RedisError, OSError, TimeoutError):
+                self._unannounced.add(room_id)  # next time Redis is back
+                return
 
     async def subscribe(
         self, room_id: str, deliver: Deliver, resynced: Callable[[], None] | None = None
@@ -166,6 +189,7 @@ class RedisMessageBus(MessageBus):
                 self._pubsub = pubsub
                 self._first_attempt.set()
                 await self._sync()
+                await self._announce_missed()
                 if outage:
                     log.warning(
                         "Redis is back: the chat bus resubscribed %d rooms", len(self._rooms)
@@ -213,12 +237,16 @@ class RedisMessageBus(MessageBus):
             room = self._rooms.get(channel.removeprefix(self._channel_prefix))
             try:
                 envelope = json.loads(_text(message["data"]))
-                origin, frame = envelope["server"], envelope["frame"]
+                origin = envelope["server"]
             except (ValueError, KeyError, TypeError):
                 log.warning("dropped a malformed event on %s", channel)
                 return
-            if room is not None and origin != self._server_id:
-                deliver_all(room, ChatEvent(room.room_id, frame))
+            if room is None or origin == self._server_id:
+                return
+            if "resync" in envelope:
+                resync_all(room)
+            elif isinstance(envelope.get("frame"), dict):
+                deliver_all(room, ChatEvent(room.room_id, envelope["frame"]))
 
     async def _disconnected(self, pubsub: PubSub) -> None:
         self._pubsub = None

@@ -46,6 +46,14 @@ class Room:
                     _call(subscriber.resynced)
 
 
+def resync_all(room: Room) -> None:
+    """Another server could not publish into this room for a while: its readers read
+    storage for what they missed."""
+    for subscriber in tuple(room.subscribers):
+        if subscriber.resynced is not None:
+            _call(subscriber.resynced)
+
+
 def deliver_all(room: Room, event: ChatEvent) -> None:
     """Each reader's callback in turn, never awaited; one that raises spoils no other.
     A copy: a callback may close its own subscription."""
