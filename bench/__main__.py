@@ -296,7 +296,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "latest.md")
     args = parser.parse_args()
     if args.only == "chat":
-        chat.main(args.duration, args.warmup, args.only, args.output)
+        chat.main(args.duration, args.warmup, args.only, args.repeat, args.output)
         return
     if loadgen.generator_name() != "wrk":
         print(
@@ -307,7 +307,7 @@ def main() -> None:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(table)
     print(f"\nwrote {args.output}")
-    chat.main(args.duration, args.warmup, args.only, args.output)
+    chat.main(args.duration, args.warmup, args.only, args.repeat, args.output)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ class Options:
     # stall itself.
     stalled_warmup: float = 15
     only: str | None = None  # the tutorial and the targets whose name contains this
+    repeat: int = 1  # interleaved runs per scenario and target; the most delivered/s kept
 
 
 @dataclass(frozen=True)
@@ -65,13 +66,24 @@ def measure(
             warmup = options.warmup
             if scenario.stalled:
                 warmup = max(warmup, options.stalled_warmup)
-            for plan in plans:
-                load = clients.Load(scenario.rate, options.duration, warmup, plan.json_frames)
-                with plan.room() as room:
-                    result = run_room(room, load, scenario.stalled, options.workers)
-                results[(plan.name, scenario.name)] = result
-                print(f"{plan.name:34} {scenario.name:44} {result.summary()}", flush=True)
+            for _ in range(options.repeat):
+                for plan in plans:
+                    load = clients.Load(scenario.rate, options.duration, warmup, plan.json_frames)
+                    with plan.room() as room:
+                        result = run_room(room, load, scenario.stalled, options.workers)
+                    print(f"{plan.name:34} {scenario.name:44} {result.summary()}", flush=True)
+                    key = (plan.name, scenario.name)
+                    # Noise on a shared machine only ever slows a run down.
+                    if key not in results or _better(scenario, result, results[key]):
+                        results[key] = result
     return results
+
+
+def _better(scenario: Scenario, result: ChatResult, than: ChatResult) -> bool:
+    """Closed loop: more delivered/s. Fixed rate: fewer undelivered, then a lower p99."""
+    if scenario.rate is None:
+        return result.delivered_per_second > than.delivered_per_second
+    return (-result.undelivered, -(result.p99_ms or 0)) > (-than.undelivered, -(than.p99_ms or 0))
 
 
 def run_room(room: Room, load: clients.Load, stalled: bool, workers: int) -> ChatResult:
@@ -123,7 +135,8 @@ def section(results: dict[tuple[str, str], ChatResult], options: Options) -> str
         " deliveries. Undelivered = messages x connected readers - delivered. Caseworks:"
         " a bearer token per user, each message stored (memory), rate-limited and numbered;"
         " the tutorial: none of that. Ratio = delivered/s relative to the tutorial in the"
-        " same scenario.",
+        f" same scenario. Best of {options.repeat} interleaved run(s) each: closed loop the"
+        " most delivered/s, fixed rate the fewest undelivered then the lowest p99.",
         "",
         "| target | scenario | delivered/s | vs tutorial | p50 ms | p99 ms "
         "| undelivered | closed by server | errors |",
@@ -146,10 +159,11 @@ def write_section(path: Path, text: str) -> None:
     path.write_text((kept + "\n\n" if kept else "") + text)
 
 
-def main(duration: float, warmup: float, only: str | None, output: Path) -> None:
+def main(duration: float, warmup: float, only: str | None, repeat: int, output: Path) -> None:
     """`python -m bench`'s chat part: `--only chat` runs it alone, keeping the rest of the
     report; another `--only` picks the chat's targets by name as for the HTTP ones."""
-    options = Options(duration, warmup, only=None if only == "chat" else only)
+    chat_only = None if only == "chat" else only
+    options = Options(duration, warmup, only=chat_only, repeat=min(repeat, 2))
     if len(targets(options)) < 2:
         return  # no Caseworks chat target matches
     write_section(output, section(measure(options), options))
