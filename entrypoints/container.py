@@ -16,6 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.clock import SystemClock
 from adapters.memory.accounts.throttle import InMemoryKnownClients, InMemoryLoginThrottle
 from adapters.memory.accounts.uow import InMemoryAccountsUnitOfWork
+from adapters.memory.chat.bus import InProcessMessageBus
+from adapters.memory.chat.presence import InMemoryPresence
+from adapters.memory.chat.rate import InMemoryRateLimiter
+from adapters.memory.chat.uow import InMemoryChatUnitOfWork
 from adapters.memory.clinic.uow import InMemoryClinicUnitOfWork
 from adapters.memory.idempotency import InMemoryIdempotencyUnitOfWork
 from adapters.memory.readiness import InMemoryReadinessProbe
@@ -24,10 +28,16 @@ from adapters.memory.shop.uow import InMemoryShopUnitOfWork
 from adapters.memory.store import MemoryStore
 from adapters.memory.todos import InMemoryTodosUnitOfWork
 from adapters.memory.uow import InMemoryUnitOfWork
+from adapters.readiness import AllReadinessProbes
+from adapters.redis.chat.bus import RedisMessageBus
+from adapters.redis.chat.presence import RedisPresence
+from adapters.redis.chat.readiness import BusReadinessProbe
+from adapters.redis.client import create_redis_client
 from adapters.security.accounts.argon2_hasher import Argon2PasswordHasher
 from adapters.security.accounts.common_passwords import FileCommonPasswords
 from adapters.security.accounts.jwt_tokens import PyJwtTokenService
 from adapters.sql.accounts import SqlAccountsUnitOfWork
+from adapters.sql.chat.uow import SqlChatUnitOfWork
 from adapters.sql.clinic.uow import SqlClinicUnitOfWork
 from adapters.sql.engine import create_engine
 from adapters.sql.idempotency import SqlIdempotencyUnitOfWork
@@ -43,11 +53,15 @@ from adapters.sql.sqlite_reads import (
 )
 from adapters.sql.todos import SqlTodosUnitOfWork
 from adapters.sql.uow import SqlUnitOfWork
+from application.chat.bus import MessageBus
+from application.chat.presence import Presence
 from application.shared.idempotency import ForgetIdempotencyKeys
 from application.shared.jobs import Job
+from application.shared.ports import Clock, ReadinessProbe
 from domain.shared.errors import DomainError
 from domain.shop.money import Currency
 from entrypoints.containers.accounts import AccountsContainer
+from entrypoints.containers.chat import ChatContainer
 from entrypoints.containers.clinic import ClinicContainer
 from entrypoints.containers.shop import ShopContainer
 from entrypoints.containers.todos import TodosContainer
@@ -74,6 +88,34 @@ def _closing_sqlite_reader(resources: AsyncExitStack, url: str) -> Engine:
     reader = create_sqlite_reader(url)
     resources.callback(reader.dispose)
     return reader
+
+
+# The chat's bus and presence, picked by CASEWORKS_REDIS_URL: unset, one process (`make
+# run` needs no Redis); set, Redis, so several servers share rooms.
+PRESENCE_TTL_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class ChatFanout:
+    bus: MessageBus
+    presence: Presence
+    readiness: ReadinessProbe
+
+
+def closing_chat_fanout(
+    resources: AsyncExitStack[bool | None], redis_url: str | None, clock: Clock, prefix: str = ""
+) -> ChatFanout:
+    if redis_url is None:
+        bus: MessageBus = InProcessMessageBus()
+        resources.push_async_callback(bus.close)
+        return ChatFanout(
+            bus, InMemoryPresence(clock, PRESENCE_TTL_SECONDS), InMemoryReadinessProbe()
+        )
+    client = create_redis_client(redis_url)
+    bus = RedisMessageBus(client, prefix)
+    resources.push_async_callback(bus.close)  # closes the client too
+    presence = RedisPresence(client, prefix, clock, PRESENCE_TTL_SECONDS)
+    return ChatFanout(bus, presence, BusReadinessProbe(bus))
 
 
 @dataclass(frozen=True)
@@ -138,7 +180,7 @@ class Container(containers.DeclarativeContainer):
     _storage = _Storage(
         config.backend, memory_store, engine, sqlite_reads, sqlite_write_gate, postgres_reads
     )
-    readiness = providers.Selector(
+    storage_readiness = providers.Selector(
         config.backend,
         memory=providers.Singleton(InMemoryReadinessProbe),
         sqlite=providers.Singleton(SqliteReadinessProbe, sqlite_reader),
@@ -197,6 +239,23 @@ class Container(containers.DeclarativeContainer):
         ClinicContainer,
         uow=_storage.units_of_work(InMemoryClinicUnitOfWork, SqlClinicUnitOfWork),
         clock=clock,
+    )
+    # The chat's fan-out: one bus and one presence registry per process, closed with the
+    # resources; in-process when CASEWORKS_REDIS_URL is unset, else Redis (several servers).
+    chat_fanout = providers.Singleton(closing_chat_fanout, resources, config.redis_url, clock)
+    chat = providers.Container(
+        ChatContainer,
+        uow=_storage.units_of_work(InMemoryChatUnitOfWork, SqlChatUnitOfWork),
+        clock=clock,
+        bus=chat_fanout.provided.bus,
+        presence=chat_fanout.provided.presence,
+        # Per process: each server limits the messages it takes (10/s, burst 20 a user).
+        rate_limiter=providers.Singleton(InMemoryRateLimiter),
+    )
+
+    # Ready: the storage answers, and so does the chat's bus (when it is Redis).
+    readiness = providers.Singleton(
+        AllReadinessProbes, storage_readiness, chat_fanout.provided.readiness
     )
 
     # The shared kernel's own: the idempotency keys alone, and the job forgetting old ones.

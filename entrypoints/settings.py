@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     admin_password_file: Path | None = None
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     db_pool_size: int = Field(10, ge=1, le=200)
+    # The chat's bus and presence across servers; unset: within this one process.
+    redis_url: str | None = Field(None, pattern=r"^rediss?://")
+    # A chat socket's outbound frames waiting to be sent; a reader further behind is closed
+    # (1013) and catches up when it reconnects.
+    chat_queue_frames: int = Field(256, ge=8, le=65536)
+    # How often an open chat socket checks that its login session still stands.
+    chat_session_check_seconds: float = Field(10.0, gt=0, le=300)
     log_level: str = "INFO"
     access_log: bool = True
 

@@ -10,6 +10,7 @@ from domain.clinic.appointments import Appointment, AppointmentStatus
 from domain.clinic.patients import Gender, Patient
 from domain.clinic.prescriptions import Prescription, PrescriptionStatus
 from domain.clinic.schedule import WorkingHours
+from domain.shared.unset import UNSET, Unset
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,36 @@ class CreatePatientCommand:
     email: str | None = None
     user_id: str | None = None
     active: bool = True
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePatientCommand:
+    """A partial update: UNSET fields are left alone; None clears an optional field."""
+
+    actor: Actor
+    patient_id: str
+    given: str | Unset = UNSET
+    family: str | Unset = UNSET
+    birth_date: date | Unset = UNSET
+    gender: Gender | Unset = UNSET
+    identifier: str | Unset | None = UNSET
+    phone: str | Unset | None = UNSET
+    email: str | Unset | None = UNSET
+    active: bool | Unset = UNSET
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PatientSearchQuery:
+    """`q`: part of the given or family name, any case; `identifier`: exactly."""
+
+    actor: Actor
+    q: str | None = None
+    identifier: str | None = None
+    active: bool | None = None
+    limit: int = 50
+    offset: int = 0
     request_id: str | None = None
 
 

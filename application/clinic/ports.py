@@ -12,7 +12,7 @@ from application.shared.idempotency import IdempotentUnitOfWork
 from application.shared.paging import Page
 from domain.clinic.appointments import Appointment
 from domain.clinic.audit import AuditEvent, AuditFilter
-from domain.clinic.patients import Patient
+from domain.clinic.patients import Patient, PatientFilter
 from domain.clinic.prescriptions import Prescription
 from domain.clinic.schedule import WorkingHours
 
@@ -29,6 +29,20 @@ class PatientRepository(abc.ABC):
     @abc.abstractmethod
     async def get_by_user(self, user_id: str) -> Patient | None:
         """The patient record linked to this user account, if any."""
+
+    @abc.abstractmethod
+    async def get_for_update(self, patient_id: str) -> Patient | None:
+        """Like get, and lock the patient until commit."""
+
+    @abc.abstractmethod
+    async def save(self, patient: Patient) -> None:
+        """Write back a patient loaded for update in this unit of work; IdentifierTaken
+        when another patient has its identifier (also under a race)."""
+
+    @abc.abstractmethod
+    async def search(self, where: PatientFilter, limit: int, offset: int) -> Page[Patient]:
+        """The matching patients by family name, given name, then id (binary order of the
+        stored text), and how many match."""
 
 
 class AppointmentRepository(abc.ABC):

@@ -10,6 +10,7 @@ from enum import Enum
 
 from domain.clinic.errors import InvalidPatient
 from domain.shared.text import CONTROL, trimmed
+from domain.shared.unset import Unset
 
 NAME_MAX = 100
 IDENTIFIER_PATTERN = r"^[\x21-\x7e]{1,64}$"
@@ -103,8 +104,64 @@ class Patient:
         email = _optional(email, _EMAIL, "email", "like name@example.org")
         return cls(id, name, birth_date, gender, identifier, phone, email, active, user_id, now)
 
+    def change(
+        self,
+        today: date,
+        *,
+        name: HumanName | Unset,
+        birth_date: date | Unset,
+        gender: Gender | Unset,
+        identifier: str | Unset | None,
+        phone: str | Unset | None,
+        email: str | Unset | None,
+        active: bool | Unset,
+    ) -> None:
+        """A partial update: Unset leaves a field alone; None clears an optional one. Every
+        rule is checked before anything changes. The user link is not changed here."""
+        if not isinstance(birth_date, Unset) and birth_date > today:
+            raise InvalidPatient("birth_date must not be in the future", field="birth_date")
+        if not isinstance(identifier, Unset):
+            identifier = _optional(identifier, _IDENTIFIER, "identifier", "1-64 visible characters")
+        if not isinstance(phone, Unset):
+            phone = _optional(phone, _PHONE, "phone", "a phone number")
+        if not isinstance(email, Unset):
+            email = _optional(email, _EMAIL, "email", "like name@example.org")
+        self.name = self.name if isinstance(name, Unset) else name
+        self.birth_date = self.birth_date if isinstance(birth_date, Unset) else birth_date
+        self.gender = self.gender if isinstance(gender, Unset) else gender
+        self.identifier = self.identifier if isinstance(identifier, Unset) else identifier
+        self.phone = self.phone if isinstance(phone, Unset) else phone
+        self.email = self.email if isinstance(email, Unset) else email
+        self.active = self.active if isinstance(active, Unset) else active
+
     def age(self, on: date) -> int:
         return age(self.birth_date, on)
 
     def belongs_to(self, user_id: str) -> bool:
         return self.user_id is not None and self.user_id == user_id
+
+
+@dataclass(frozen=True, slots=True)
+class PatientFilter:
+    """Patients whose given or family name contains `q` (any case, `%` and `_` literal),
+    with exactly this `identifier`, and this `active` flag; None matches any."""
+
+    q: str | None = None
+    identifier: str | None = None
+    active: bool | None = None
+
+    def matches(self, patient: Patient) -> bool:
+        if self.identifier is not None and patient.identifier != self.identifier:
+            return False
+        if self.active is not None and patient.active != self.active:
+            return False
+        if self.q is None:
+            return True
+        needle = self.q.casefold()
+        name = patient.name
+        return needle in name.given.casefold() or needle in name.family.casefold()
+
+
+def search_order(patient: Patient) -> tuple[str, str, str]:
+    """Family name, then given name, then id: a stable order for paging."""
+    return (patient.name.family, patient.name.given, patient.id)

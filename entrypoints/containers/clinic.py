@@ -13,7 +13,12 @@ from application.clinic.use_cases.me import (
     ListOwnAppointments,
     ListOwnPrescriptions,
 )
-from application.clinic.use_cases.patients import CreatePatient, GetPatient
+from application.clinic.use_cases.patients import (
+    ChangePatient,
+    CreatePatient,
+    GetPatient,
+    SearchPatients,
+)
 from application.clinic.use_cases.prescriptions import (
     ChangePrescriptionStatus,
     GetPrescription,
@@ -30,6 +35,8 @@ class ClinicContainer(containers.DeclarativeContainer):
 
     create_patient = providers.Factory(CreatePatient, uow, clock)
     get_patient = providers.Factory(GetPatient, uow, clock)
+    change_patient = providers.Factory(ChangePatient, uow, clock)
+    search_patients = providers.Factory(SearchPatients, uow, clock)
     set_working_hours = providers.Factory(SetWorkingHours, uow)
     get_availability = providers.Factory(GetAvailability, uow, clock)
     book_appointment = providers.Factory(BookAppointment, uow, clock)
@@ -37,7 +44,7 @@ class ClinicContainer(containers.DeclarativeContainer):
     cancel_appointment = providers.Factory(CancelAppointment, uow, clock)
     change_appointment_status = providers.Factory(ChangeAppointmentStatus, uow, clock)
     list_audit_events = providers.Factory(ListAuditEvents, uow)
-    get_own_access_log = providers.Factory(GetOwnAccessLog, uow)
+    get_own_access_log = providers.Factory(GetOwnAccessLog, uow, clock)
     prescribe = providers.Factory(Prescribe, uow, clock)
     get_prescription = providers.Factory(GetPrescription, uow, clock)
     list_patient_prescriptions = providers.Factory(ListPatientPrescriptions, uow, clock)

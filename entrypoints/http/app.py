@@ -17,6 +17,7 @@ from entrypoints.container import (
 )
 from entrypoints.http import health
 from entrypoints.http.accounts import routes as accounts
+from entrypoints.http.chat import routes as chat
 from entrypoints.http.clinic import routes as clinic
 from entrypoints.http.cors import ProblemCORSMiddleware
 from entrypoints.http.deps import SECURITY_SCHEMES
@@ -28,6 +29,9 @@ from entrypoints.http.shop import routes as shop
 from entrypoints.http.shop.money import publish_money_schemas
 from entrypoints.http.todos import routes as todos
 from entrypoints.jobs import registered, running_jobs
+from entrypoints.ws.chat import routes as chat_sockets
+from entrypoints.ws.chat.presence_refresh import renewing_presence
+from entrypoints.ws.chat.settings import SocketSettings
 
 DESCRIPTION = """Five FastAPI tutorial case studies, built for real on one hexagonal core.
 
@@ -42,7 +46,10 @@ def create_app(container: Container) -> FastAPI:
             await create_configured_admin(container)
             # Every context's jobs (expiring unpaid orders, forgetting old idempotency
             # keys...) run in the background while the server runs.
-            async with running_jobs(registered(jobs_by_context(container))):
+            async with (
+                running_jobs(registered(jobs_by_context(container))),
+                renewing_presence(container.chat.presence()),
+            ):
                 yield
         finally:
             await close_resources(container)
@@ -62,6 +69,7 @@ def create_app(container: Container) -> FastAPI:
         setattr(app.state, name, context)
     app.state.authenticator = container.accounts.authenticate
     app.state.public_url = (container.config.public_url() or "").rstrip("/")
+    app.state.chat_sockets = SocketSettings.of(container)
     # The routers carry no router-level options, so their routes join the app directly:
     # FastAPI 0.165 wraps an included router in a matcher that cost ~15 us a request.
     for router in (
@@ -69,7 +77,9 @@ def create_app(container: Container) -> FastAPI:
         *accounts.routers,
         *shop.routers,
         *clinic.routers,
+        *chat.routers,
         health.router,
+        chat_sockets.router,
     ):
         app.router.routes.extend(router.routes)
     publish_money_schemas(app, container.shop.currency())  # prices in this shop's currency

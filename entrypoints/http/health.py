@@ -27,7 +27,9 @@ async def live() -> Health:
 @router.get(
     "/ready",
     response_model=Health,
-    responses={503: {"description": "The database cannot be reached"}},
+    responses={
+        503: {"description": "The database (or, with CASEWORKS_REDIS_URL, Redis) cannot be reached"}
+    },
 )
 async def ready(request: Request) -> Health | JSONResponse:
     try:
@@ -35,5 +37,5 @@ async def ready(request: Request) -> Health | JSONResponse:
         await probe.check()
     except Exception:
         log.warning("readiness check failed", exc_info=True)
-        return problem_response(503, "not_ready", "the database cannot be reached")
+        return problem_response(503, "not_ready", "the database or the chat bus cannot be reached")
     return Health()

@@ -64,7 +64,8 @@ class PatchBody(StrictBody):
     def _no_nulls(self) -> Self:
         for name in self.model_fields_set - self.nullable:
             if getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null (leave it out to keep it)")
+                label = type(self).model_fields[name].alias or name  # as the client sent it
+                raise ValueError(f"{label} cannot be null (leave it out to keep it)")
         return self
 
     def given(self) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -25,8 +24,9 @@ from tests.contract.clinic_builders import (
     new_patient,
     seed_clinic,
 )
+from tests.contract.conftest import OpenProcesses
 from tests.support.clock import ManualClock
-from tests.support.storage import Uows, sqlite_copy, storage_container, truncate_postgres
+from tests.support.storage import Uows, storage_container, truncate_postgres
 
 ClinicUows = Callable[[], ClinicUnitOfWork]
 TEN = MONDAY + timedelta(hours=4)  # Monday 10:00 UTC, within working hours
@@ -100,32 +100,11 @@ async def test_back_to_back_bookings_both_succeed(uows: Uows, monday: ManualCloc
     assert first.id != second.id
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def shared_database(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
-) -> tuple[str, str]:
-    """(kind, URL) of one database for several processes. Sync on purpose: preparing
-    PostgreSQL runs its own loop."""
-    if request.param == "postgres":
-        return "postgres", request.getfixturevalue("postgres_database")
-    return "sqlite", sqlite_copy(sqlite_template, tmp_path)
-
-
 @pytest.fixture
-async def processes(
-    shared_database: tuple[str, str], monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[list[Container]]:
+async def processes(open_processes: OpenProcesses) -> AsyncIterator[list[Container]]:
     """One container per server process, all on one database."""
-    kind, url = shared_database
-    monkeypatch.setenv("CASEWORKS_DB_POOL_SIZE", "5")  # 4 pools of 5: well below max_connections
-    containers = [storage_container(kind, url) for _ in range(PROCESSES)]
-    try:
-        if kind == "postgres":
-            await truncate_postgres(containers[0].engine())
+    async with open_processes(PROCESSES, pool_size=5) as containers:  # 4 pools of 5
         yield containers
-    finally:
-        for container in containers:
-            await close_resources(container)
 
 
 async def test_50_bookings_across_processes_book_one(

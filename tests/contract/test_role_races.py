@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
-from pathlib import Path
 
 import pytest
 
@@ -22,9 +21,10 @@ from application.shared.actor import Actor
 from domain.accounts.errors import LastAdmin
 from domain.shared.errors import Forbidden
 from domain.shared.roles import Role
-from entrypoints.container import Container, close_resources
+from entrypoints.container import Container
 from tests.contract.builders import add_users, new_user
-from tests.support.storage import Uows, sqlite_copy, storage_container, truncate_postgres
+from tests.contract.conftest import OpenProcesses
+from tests.support.storage import Uows
 
 ROOT = Actor("u-root", Role.ADMIN, "s-root")
 BOSS = Actor("u-boss", Role.ADMIN, "s-boss")
@@ -88,31 +88,13 @@ async def test_racing_demotions_leave_an_admin(uows: Uows, pairs: list[tuple[Act
 PROCESSES = 2
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def shared_database(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
-) -> tuple[str, str]:
-    """(kind, URL) of one database for several processes. Sync on purpose: preparing
-    PostgreSQL runs its own loop."""
-    if request.param == "postgres":
-        return "postgres", request.getfixturevalue("postgres_database")
-    return "sqlite", sqlite_copy(sqlite_template, tmp_path)
-
-
 @pytest.fixture
-async def processes(shared_database: tuple[str, str]) -> AsyncIterator[list[Container]]:
+async def processes(open_processes: OpenProcesses) -> AsyncIterator[list[Container]]:
     """One container per server process on one database: on SQLite only BEGIN IMMEDIATE
     orders their writers (each has its own write gate); on PostgreSQL the row locks."""
-    kind, url = shared_database
-    containers = [storage_container(kind, url) for _ in range(PROCESSES)]
-    try:
-        if kind == "postgres":
-            await truncate_postgres(containers[0].engine())
+    async with open_processes(PROCESSES) as containers:
         await _two_admins(Uows.of(containers[0]))
         yield containers
-    finally:
-        for container in containers:
-            await close_resources(container)
 
 
 @pytest.mark.parametrize("pairs", [EACH_OTHER, ALL_AT_ONCE])

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
-from pathlib import Path
 
 import pytest
 
@@ -35,10 +34,11 @@ from domain.shared.idempotency import IdempotencyKeyInProgress
 from domain.shared.roles import Role
 from domain.shop.errors import InsufficientStock, InvalidTransition, ProductChanged
 from domain.shop.orders import OrderStatus
-from entrypoints.container import Container, close_resources
+from entrypoints.container import Container
 from tests.contract.builders import USD, add_users, new_user
+from tests.contract.conftest import OpenProcesses
 from tests.support.clock import ManualClock
-from tests.support.storage import Uows, sqlite_copy, storage_container, truncate_postgres
+from tests.support.storage import Uows
 
 ALICE = Actor("u-alice", Role.USER, "s-alice")
 BOB = Actor("u-bob", Role.USER, "s-bob")
@@ -265,34 +265,13 @@ async def test_two_changes_for_one_version_apply_once(uows: Uows, clock: ManualC
 PROCESSES = 4
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def shared_database(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
-) -> tuple[str, str]:
-    """(kind, URL) of one database for several processes. Sync on purpose: preparing
-    PostgreSQL runs its own loop."""
-    if request.param == "postgres":
-        return "postgres", request.getfixturevalue("postgres_database")
-    return "sqlite", sqlite_copy(sqlite_template, tmp_path)
-
-
 @pytest.fixture
-async def processes(
-    shared_database: tuple[str, str], monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[list[Container]]:
+async def processes(open_processes: OpenProcesses) -> AsyncIterator[list[Container]]:
     """One container per server process, all on one database: on SQLite nothing but
     BEGIN IMMEDIATE orders their writers; on PostgreSQL each has its own pool."""
-    kind, url = shared_database
-    monkeypatch.setenv("CASEWORKS_DB_POOL_SIZE", "5")  # 4 pools of 5: well below max_connections
-    containers = [storage_container(kind, url) for _ in range(PROCESSES)]
-    try:
-        if kind == "postgres":
-            await truncate_postgres(containers[0].engine())
+    async with open_processes(PROCESSES, pool_size=5) as containers:  # 4 pools of 5
         await add_users(Uows.of(containers[0]), new_user("alice"), new_user("bob"))
         yield containers
-    finally:
-        for container in containers:
-            await close_resources(container)
 
 
 async def test_100_buyers_across_processes_make_exactly_10_orders(

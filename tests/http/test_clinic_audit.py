@@ -3,11 +3,20 @@ headers), and GET /patients/me/access-log for the user linked to a record."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
+from dependency_injector import providers
 
 from entrypoints.container import Container
 from tests.http.clinic_helpers import add_patient, clinician, user
 from tests.http.conftest import SignUp, assert_problem
+from tests.support.clock import ManualClock
+
+
+def after(instant: str) -> str:
+    """The instant a microsecond later."""
+    return (datetime.fromisoformat(instant) + timedelta(microseconds=1)).isoformat()
 
 
 async def test_the_audit_log_is_for_admins_filtered_and_paged(
@@ -16,13 +25,17 @@ async def test_the_audit_log_is_for_admins_filtered_and_paged(
     admin_headers: dict[str, str],
     signed_up: SignUp,
 ) -> None:
+    clock = ManualClock(datetime.now(UTC))
+    container.clock.override(providers.Object(clock))
     alice_id, alice = await user(client, "alice")
     bob = await signed_up("bob")
     doctor_id, doctor = await clinician(client, container, admin_headers, "drhouse")
     patient = await add_patient(client, doctor, user_id=alice_id)
     pid = patient["id"]
+    clock.advance(minutes=1)
     read = await client.get(f"/patients/{pid}", headers={**doctor, "X-Request-ID": "req-42"})
     assert read.status_code == 200
+    clock.advance(minutes=1)
     assert_problem(await client.get(f"/patients/{pid}", headers=bob), 404)
 
     for headers in (doctor, alice, bob):
@@ -48,11 +61,18 @@ async def test_the_audit_log_is_for_admins_filtered_and_paged(
         "/audit", params={"actor_id": doctor_id, "to": creating["at"]}, headers=admin_headers
     )
     assert by_doctor.json() == []
-    since = await client.get(
-        "/audit", params={"from": reading["at"], "patient_id": pid}, headers=admin_headers
-    )
-    assert reading["id"] in [e["id"] for e in since.json()]
-    assert creating["id"] not in [e["id"] for e in since.json()] or creating["at"] == reading["at"]
+    instants = [datetime.fromisoformat(e["at"]) for e in (creating, reading, newest)]
+    assert instants == sorted(set(instants))  # a minute apart: the clock
+    window = {  # `from` is inclusive, `to` exclusive: only an event at the bound tells
+        ("from", reading["at"]): [newest["id"], reading["id"]],
+        ("from", after(reading["at"])): [newest["id"]],
+        ("to", reading["at"]): [creating["id"]],
+        ("to", after(reading["at"])): [reading["id"], creating["id"]],
+    }
+    for (bound, instant), ids in window.items():
+        params = {bound: instant, "patient_id": pid}
+        bounded = await client.get("/audit", params=params, headers=admin_headers)
+        assert [e["id"] for e in bounded.json()] == ids, (bound, instant)
     for bad in ({"limit": 0}, {"from": "yesterday"}, {"from": "0"}, {"patient_id": "x" * 65}):
         assert_problem(await client.get("/audit", params=bad, headers=admin_headers), 422)
     assert_problem(

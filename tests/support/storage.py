@@ -12,17 +12,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.engine import create_engine
 from adapters.sql.migrate import upgrade
 from adapters.sql.tables import every_table
+from adapters.sql.tables.chat import chat_rooms
 from application.accounts.ports import AccountsUnitOfWork
+from application.chat.ports import ChatUnitOfWork
 from application.clinic.ports import ClinicUnitOfWork
 from application.shared.idempotency import IdempotentUnitOfWork
 from application.shop.ports import ShopUnitOfWork
 from application.todos.ports import TodosUnitOfWork
+from domain.chat.rooms import Room
 from entrypoints.container import Container, build_container, close_resources
 from entrypoints.settings import Settings
 
@@ -43,6 +47,7 @@ class Uows:
     todos: Callable[[], TodosUnitOfWork]
     shop: Callable[[], ShopUnitOfWork]
     clinic: Callable[[], ClinicUnitOfWork]
+    chat: Callable[[], ChatUnitOfWork]
     keys: Callable[[], IdempotentUnitOfWork]
 
     @classmethod
@@ -52,6 +57,7 @@ class Uows:
             todos=container.todos.uow,
             shop=container.shop.uow,
             clinic=container.clinic.uow,
+            chat=container.chat.uow,
             keys=container.idempotency_uow,
         )
 
@@ -118,8 +124,11 @@ def sqlite_copy(template: Path, directory: Path) -> str:
 
 
 async def truncate_postgres(engine: AsyncEngine) -> None:
+    """Every table emptied, then the rows the migrations insert put back (the chat's
+    `general` room), so the database is as freshly migrated."""
     async with engine.begin() as connection:
         await connection.exec_driver_sql(f"TRUNCATE {', '.join(TABLES)} CASCADE")
+        await connection.execute(insert(chat_rooms), dict(vars(Room.general())))
 
 
 def storage_container(storage: str, database_url: str | None = None) -> Container:

@@ -4,10 +4,11 @@ saved (adapters/memory/store.py). Appointments are in appointments.py."""
 
 from __future__ import annotations
 
-from adapters.memory.store import Journal, MemoryStore, clone, put
+from adapters.memory.store import Journal, MemoryStore, clone, put, restore
 from application.clinic.ports import PatientRepository, WorkingHoursRepository
+from application.shared.paging import Page
 from domain.clinic.errors import IdentifierTaken, PatientAlreadyLinked
-from domain.clinic.patients import Patient
+from domain.clinic.patients import Patient, PatientFilter, search_order
 from domain.clinic.schedule import WorkingHours
 
 
@@ -39,6 +40,31 @@ class InMemoryPatientRepository(PatientRepository):
     async def get_by_user(self, user_id: str) -> Patient | None:
         patient_id = self._ids_by_user.get(user_id)
         return await self.get(patient_id) if patient_id else None
+
+    async def get_for_update(self, patient_id: str) -> Patient | None:
+        self._journal.hold(self._patients, patient_id)
+        return await self.get(patient_id)
+
+    async def save(self, patient: Patient) -> None:
+        self._journal.check_writable()
+        self._journal.check_held(self._patients, patient.id)
+        stored = self._patients.get(patient.id)
+        if stored is None:
+            return
+        new, old = patient.identifier, stored.identifier
+        if new is not None and self._ids_by_identifier.get(new, patient.id) != patient.id:
+            raise IdentifierTaken(f"identifier {new!r} is taken")
+        if old is not None and old != new:
+            self._journal.record(restore(self._ids_by_identifier, old))
+            del self._ids_by_identifier[old]
+        if new is not None:
+            put(self._journal, self._ids_by_identifier, new, patient.id)
+        put(self._journal, self._patients, patient.id, clone(patient))
+
+    async def search(self, where: PatientFilter, limit: int, offset: int) -> Page[Patient]:
+        found = sorted(filter(where.matches, self._patients.values()), key=search_order)
+        items = [clone(p) for p in found[offset : offset + limit]]
+        return Page(items, len(found), limit, offset)
 
 
 class InMemoryWorkingHoursRepository(WorkingHoursRepository):

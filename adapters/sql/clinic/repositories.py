@@ -6,15 +6,18 @@ import json
 from datetime import time
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.clinic.locks import lock_schedule
+from adapters.sql.conflicts import is_unique_violation
 from adapters.sql.tables.clinic import patients, working_hours
 from application.clinic.ports import PatientRepository, WorkingHoursRepository
+from application.shared.paging import Page
 from domain.clinic.errors import IdentifierTaken, PatientAlreadyLinked
-from domain.clinic.patients import Gender, HumanName, Patient
+from domain.clinic.patients import Gender, HumanName, Patient, PatientFilter
 from domain.clinic.schedule import WorkingHours, WorkingInterval
 
 # Any unique key taken (id, identifier or user) is 0 rows, not an error that would abort
@@ -24,6 +27,23 @@ _INSERT_PATIENT = {
     "sqlite": sqlite.insert(patients).on_conflict_do_nothing(),
 }
 _PATIENT = select(patients).where(patients.c.id == bindparam("patient_id"))
+_PATIENT_FOR_UPDATE = _PATIENT.with_for_update()
+_other = patients.alias("other")
+# 0 rows when another patient has the identifier (NULL never equals anything).
+_SAVE_PATIENT = (
+    update(patients)
+    .where(patients.c.id == bindparam("patient_id"))
+    .where(
+        ~exists().where(
+            _other.c.identifier == bindparam("new_identifier"), _other.c.id != patients.c.id
+        )
+    )
+)
+# Binary order of the text, as in memory and on SQLite (not the database's locale).
+_SEARCH_ORDER = {
+    "postgresql": tuple(c.collate("C") for c in (patients.c.family, patients.c.given)),
+    "sqlite": (patients.c.family, patients.c.given),
+}
 _BY_USER = select(patients).where(patients.c.user_id == bindparam("user_id"))
 _BY_IDENTIFIER = select(patients.c.id).where(patients.c.identifier == bindparam("identifier"))
 _HOURS = select(working_hours).where(working_hours.c.clinician_id == bindparam("clinician_id"))
@@ -78,6 +98,50 @@ class SqlPatientRepository(PatientRepository):
     async def get_by_user(self, user_id: str) -> Patient | None:
         row = (await self._db.execute(_BY_USER, {"user_id": user_id})).first()
         return _patient(row) if row else None
+
+    async def get_for_update(self, patient_id: str) -> Patient | None:
+        row = (await self._db.execute(_PATIENT_FOR_UPDATE, {"patient_id": patient_id})).first()
+        return _patient(row) if row else None
+
+    async def save(self, patient: Patient) -> None:
+        values = _patient_values(patient)
+        for unchanged in ("id", "user_id", "created_at"):
+            del values[unchanged]
+        params = {**values, "patient_id": patient.id, "new_identifier": patient.identifier}
+        try:
+            saved = (await self._db.execute(_SAVE_PATIENT, params)).rowcount
+        except IntegrityError as error:
+            # PostgreSQL only: another transaction took the identifier, unseen by the
+            # check while uncommitted, and committed while this UPDATE waited on it.
+            if is_unique_violation(error):
+                raise IdentifierTaken(f"identifier {patient.identifier!r} is taken") from error
+            raise
+        if saved == 0 and await self.get(patient.id) is not None:
+            raise IdentifierTaken(f"identifier {patient.identifier!r} is taken")
+
+    async def search(self, where: PatientFilter, limit: int, offset: int) -> Page[Patient]:
+        conditions = []
+        if where.identifier is not None:
+            conditions.append(patients.c.identifier == where.identifier)
+        if where.active is not None:
+            conditions.append(patients.c.active == where.active)
+        if where.q is not None:
+            # lower() on both sides (SQLite's folds ASCII only); wildcards in q match
+            # literally (autoescape).
+            needle = where.q.lower()
+            conditions.append(
+                func.lower(patients.c.given).contains(needle, autoescape=True)
+                | func.lower(patients.c.family).contains(needle, autoescape=True)
+            )
+        page = (
+            select(patients)
+            .where(*conditions)
+            .order_by(*_SEARCH_ORDER[_dialect(self._db)], patients.c.id)
+        )
+        rows = (await self._db.execute(page.limit(limit).offset(offset))).all()
+        count = select(func.count()).select_from(patients).where(*conditions)
+        total = (await self._db.execute(count)).scalar_one()
+        return Page([_patient(row) for row in rows], total, limit, offset)
 
 
 def _intervals_json(hours: WorkingHours) -> str:

@@ -6,10 +6,13 @@ from __future__ import annotations
 from application.clinic.dto import AuditQuery
 from application.clinic.ports import ClinicUnitOfWork
 from application.clinic.use_cases.access import own_patient, require_admin
+from application.clinic.use_cases.audit import Auditor
+from application.clinic.use_cases.me import ME
 from application.shared.actor import Actor
 from application.shared.ids import check_id
 from application.shared.paging import Page, check_page
-from domain.clinic.audit import AuditEvent, AuditFilter
+from application.shared.ports import Clock
+from domain.clinic.audit import AuditAction, AuditEvent, AuditFilter
 from domain.clinic.errors import InvalidAuditQuery
 
 
@@ -34,11 +37,20 @@ class ListAuditEvents:
 
 
 class GetOwnAccessLog:
-    def __init__(self, uow: ClinicUnitOfWork) -> None:
-        self._uow = uow
+    """A refusal (linked to no record) is audited as the other `/patients/me` reads are;
+    a success is not, or each look at the log would add to it."""
 
-    async def execute(self, actor: Actor, limit: int = 50, offset: int = 0) -> Page[AuditEvent]:
+    def __init__(self, uow: ClinicUnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._audit = Auditor(uow, clock)
+
+    async def execute(
+        self, actor: Actor, limit: int = 50, offset: int = 0, request_id: str | None = None
+    ) -> Page[AuditEvent]:
         check_page(limit, offset)
-        async with self._uow.read() as uow:
+        async with (
+            self._audit.refusals(actor, AuditAction.READ, ("Patient", ME), None, request_id),
+            self._uow.read() as uow,
+        ):
             patient = await own_patient(uow, actor)
             return await uow.audit.list(AuditFilter(patient_id=patient.id), limit, offset)

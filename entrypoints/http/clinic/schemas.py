@@ -11,7 +11,6 @@ from pydantic.json_schema import SkipJsonSchema
 
 from application.clinic.dto import (
     AppointmentView,
-    PatientView,
     PrescriptionView,
     WorkingHoursView,
 )
@@ -19,14 +18,6 @@ from application.shared.ids import ID_PATTERN
 from application.shared.views import fields_of
 from domain.clinic.appointments import REASON_MAX, AppointmentStatus
 from domain.clinic.audit import AuditAction, AuditEvent, AuditOutcome
-from domain.clinic.patients import (
-    EMAIL_MAX,
-    EMAIL_PATTERN,
-    IDENTIFIER_PATTERN,
-    NAME_MAX,
-    PHONE_PATTERN,
-    Gender,
-)
 from domain.clinic.prescriptions import (
     CODE_MAX,
     DOSAGE_MAX,
@@ -48,47 +39,7 @@ _Instant = Annotated[
         " later (else 422 invalid_appointment_time)",
     ),
 ]
-_Name = Annotated[
-    str,
-    documented(minLength=1, maxLength=NAME_MAX, description="Not blank once trimmed"),
-]
 _Optional = str | SkipJsonSchema[None]
-
-
-class PatientCreate(StrictBody):
-    given: _Name
-    family: _Name
-    birth_date: Annotated[
-        date, Field(strict=False, description="Not in the future (422 invalid_patient)")
-    ]
-    gender: Annotated[Gender, Field(strict=False)]
-    identifier: Annotated[_Optional, documented(pattern=IDENTIFIER_PATTERN)] = None
-    phone: Annotated[_Optional, documented(pattern=PHONE_PATTERN)] = None
-    email: Annotated[_Optional, documented(pattern=EMAIL_PATTERN, maxLength=EMAIL_MAX)] = None
-    user_id: Annotated[
-        _Optional,
-        documented(pattern=ID_PATTERN, description="The user account the record belongs to"),
-    ] = None
-    active: bool = True
-
-
-class PatientOut(BaseModel):
-    id: str
-    given: str
-    family: str
-    birth_date: date
-    age: int
-    gender: Gender
-    identifier: str | None
-    phone: str | None
-    email: str | None
-    active: bool
-    user_id: str | None
-    created_at: datetime
-
-    @classmethod
-    def of(cls, view: PatientView) -> PatientOut:
-        return cls(**fields_of(view))
 
 
 class WorkingIntervalIn(StrictBody):

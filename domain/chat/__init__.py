@@ -1,0 +1,1 @@
+"""The chat: rooms, their members, and the messages posted in them."""

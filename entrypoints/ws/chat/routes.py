@@ -1,0 +1,155 @@
+"""The chat's WebSocket edge: `/ws/rooms/{room_id}`, and the tutorial's `/ws/chat` (the
+room `general`, where a plain-text frame is a message). Each inbound message calls
+PostMessage, the use case behind `POST /rooms/{id}/messages` too.
+
+Connecting: Origin and credentials are checked, the room must be readable (a public one
+is joined), then the socket subscribes to the bus *before* reading storage, so a message
+posted during catch-up is either replayed or arrives live, and the feed drops what it
+already sent: no gap, no duplicate."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import anyio
+from fastapi import APIRouter, WebSocket
+
+from application.chat.dto import message_frame
+from application.chat.presence import OnlineUser
+from application.chat.use_cases.messages import REPLAY_MAX
+from application.shared.actor import Actor
+from domain.shared.errors import DomainError
+from entrypoints.containers.chat import ChatContainer
+from entrypoints.ws.chat.connection import (
+    POLICY_VIOLATION,
+    CloseSocket,
+    close,
+    guard,
+    read_frames,
+    run_until_first_ends,
+    send,
+    write_frames,
+)
+from entrypoints.ws.chat.credentials import authenticate
+from entrypoints.ws.chat.feed import Frame, Outbox, Resync, RoomFeed
+from entrypoints.ws.chat.inbound import inbound_handler
+from entrypoints.ws.chat.origins import origin_allowed
+from entrypoints.ws.chat.settings import SocketSettings
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+GENERAL = "general"
+GAP_READ = 100
+CLEANUP_SECONDS = 5.0  # stored messages read at once to fill a gap the bus left
+
+
+@router.websocket("/ws/rooms/{room_id}")
+async def room_socket(websocket: WebSocket, room_id: str) -> None:
+    await serve_room(websocket, room_id, plain_text=False)
+
+
+@router.websocket("/ws/chat")
+async def tutorial_socket(websocket: WebSocket) -> None:
+    await serve_room(websocket, GENERAL, plain_text=True)
+
+
+def chat_of(websocket: WebSocket) -> ChatContainer:
+    found: ChatContainer = websocket.app.state.chat
+    return found
+
+
+async def serve_room(websocket: WebSocket, room_id: str, *, plain_text: bool) -> None:
+    settings: SocketSettings = websocket.app.state.chat_sockets
+    chat = chat_of(websocket)
+    # Accepted first so that a refusal is a close code the client can read (1008), not a
+    # bare HTTP 403; nothing is sent before the checks pass.
+    await websocket.accept()
+    try:
+        if not origin_allowed(websocket, settings.allowed_origins, settings.public_url):
+            raise CloseSocket(POLICY_VIOLATION, "origin not allowed")
+        actor = await authenticate(websocket)
+        after = _after(websocket)
+        await _join(chat, actor, room_id)
+    except CloseSocket as refused:
+        await close(websocket, refused.code, refused.reason)
+        return
+    outbox = Outbox(settings.queue_frames)
+    subscription = await chat.bus().subscribe(room_id, outbox.offer, lambda: outbox.offer(Resync()))
+    connection_id = secrets.token_hex(8)
+    user: OnlineUser | None = None
+    try:
+        feed = await _catch_up(websocket, chat, actor, room_id, after)
+        user = await _enter(chat, actor, room_id, connection_id)
+        await run_until_first_ends(
+            websocket,
+            read_frames(websocket, inbound_handler(chat, actor, room_id), outbox, plain_text),
+            write_frames(websocket, outbox, feed),
+            guard(
+                outbox,
+                lambda: chat.check_session().execute(actor),
+                settings.session_check_seconds,
+            ),
+        )
+    finally:
+        # Shielded (and bounded): a server shutting down cancels the handler, and the
+        # room must still hear this socket leave.
+        with anyio.move_on_after(CLEANUP_SECONDS, shield=True):
+            await subscription.close()
+            if user is not None:
+                await _exit(chat, user, room_id, connection_id)
+
+
+def _after(websocket: WebSocket) -> int | None:
+    raw = websocket.query_params.get("after")
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 15:
+        raise CloseSocket(POLICY_VIOLATION, "`after` must be a message id")
+    return int(raw)
+
+
+async def _join(chat: ChatContainer, actor: Actor, room_id: str) -> None:
+    try:
+        await chat.join_room().execute(actor, room_id)
+    except DomainError as refused:
+        raise CloseSocket(POLICY_VIOLATION, refused.code) from None
+
+
+async def _catch_up(
+    websocket: WebSocket, chat: ChatContainer, actor: Actor, room_id: str, after: int | None
+) -> RoomFeed:
+    """Replay what the client missed (`after` its last id seen), then say `ready`; more
+    than REPLAY_MAX missed is a `reset`: the client pages the history over HTTP."""
+    replay = chat.replay_messages()
+    start = 0 if after is None else after
+    read = await replay.execute(actor, room_id, after=start, limit=REPLAY_MAX + 1)
+
+    async def read_after(after_id: int, limit: int) -> list[Frame]:
+        found = await replay.execute(actor, room_id, after=after_id, limit=limit)
+        return [message_frame(message) for message in found.items]
+
+    feed = RoomFeed(read_after, last_id=read.last_id, gap_limit=GAP_READ)
+    if after is not None and after < read.last_id:
+        if len(read.items) > REPLAY_MAX:
+            await send(websocket, {"type": "reset", "room_id": room_id, "last_id": read.last_id})
+        else:
+            for message in read.items:
+                await send(websocket, message_frame(message))
+    await send(websocket, {"type": "ready", "room_id": room_id, "last_id": feed.last_id})
+    return feed
+
+
+async def _enter(chat: ChatContainer, actor: Actor, room_id: str, connection: str) -> OnlineUser:
+    try:
+        return await chat.enter_room().execute(actor, room_id, connection)
+    except Exception:  # presence is advisory: chatting goes on without it (Redis away)
+        log.warning("presence unavailable on enter", exc_info=True)
+        return OnlineUser(actor.user_id, actor.user_id)
+
+
+async def _exit(chat: ChatContainer, user: OnlineUser, room_id: str, connection: str) -> None:
+    try:
+        await chat.exit_room().execute(user, room_id, connection)
+    except Exception:
+        log.warning("presence unavailable on exit", exc_info=True)
