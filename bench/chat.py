@@ -71,7 +71,7 @@ def measure(
                     load = clients.Load(scenario.rate, options.duration, warmup, plan.json_frames)
                     with plan.room() as room:
                         result = run_room(room, load, scenario.stalled, options.workers)
-                    print(f"{plan.name:34} {scenario.name:44} {result.summary()}", flush=True)
+                    print(f"{plan.name:42} {scenario.name:44} {result.summary()}", flush=True)
                     key = (plan.name, scenario.name)
                     # Noise on a shared machine only ever slows a run down.
                     if key not in results or _better(scenario, result, results[key]):
