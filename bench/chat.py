@@ -8,12 +8,12 @@ from __future__ import annotations
 import multiprocessing
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench import chat_clients as clients
 from bench.chat_results import ChatResult, combine
-from bench.chat_servers import ChatTarget, Room, chat_targets, open_stalled
+from bench.chat_servers import ChatTarget, Room, chat_targets, open_stalled, stalled_outcome
 
 BASELINE = "tutorial ConnectionManager"
 
@@ -87,6 +87,7 @@ def _better(scenario: Scenario, result: ChatResult, than: ChatResult) -> bool:
 
 
 def run_room(room: Room, load: clients.Load, stalled: bool, workers: int) -> ChatResult:
+    load = replace(load, senders=sum(client.sends for client in room.clients))
     context = multiprocessing.get_context("spawn")
     ready, start, done = context.Queue(), context.Queue(), context.Queue()
     shares = [room.clients[index::workers] for index in range(workers)]
@@ -100,14 +101,17 @@ def run_room(room: Room, load: clients.Load, stalled: bool, workers: int) -> Cha
             process.start()
             stack.callback(_stop, process)
         connected = sum(ready.get(timeout=120) for _ in processes)
+        stalled_socket = None
         if stalled:  # connected last: the tutorial's broadcast reaches the others first
-            stack.callback(open_stalled(room.stalled_url, room.stalled_headers).close)
+            stalled_socket = open_stalled(room.stalled_url, room.stalled_headers)
+            stack.callback(stalled_socket.close)
         start_ns = time.time_ns() + 500_000_000
         for _ in processes:
             start.put(start_ns)
         limit = load.warmup + load.seconds + clients.GRACE + 60
         tallies = [done.get(timeout=limit) for _ in processes]
-    return combine(tallies, connected, load.seconds)
+        outcome = stalled_outcome(stalled_socket) if stalled_socket else "-"
+    return combine(tallies, connected, load.seconds, outcome)
 
 
 def _stop(process: multiprocessing.process.BaseProcess) -> None:
@@ -132,15 +136,18 @@ def section(results: dict[tuple[str, str], ChatResult], options: Options) -> str
         " buffers have filled. Delivered/s counts the deliveries of the messages sent in the"
         f" {options.duration:g} s window (after {options.warmup:g} s warm-up) that arrived by"
         f" {clients.GRACE:g} s after it; latency is from send to receipt, over those"
-        " deliveries. Undelivered = messages x connected readers - delivered. Caseworks:"
+        " deliveries. Undelivered = messages x connected readers - delivered. Readers closed:"
+        " readers the server closed during the run (close code). Stalled client: what it"
+        " finds when it reads at last, after the run (a close frame and its code, or still"
+        " open after 5 s). Caseworks:"
         " a bearer token per user, each message stored (memory), rate-limited and numbered;"
         " the tutorial: none of that. Ratio = delivered/s relative to the tutorial in the"
         f" same scenario. Best of {options.repeat} interleaved run(s) each: closed loop the"
         " most delivered/s, fixed rate the fewest undelivered then the lowest p99.",
         "",
         "| target | scenario | delivered/s | vs tutorial | p50 ms | p99 ms "
-        "| undelivered | closed by server | errors |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        "| undelivered | readers closed | errors | stalled client |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |",
     ]
     for (target, scenario), result in results.items():
         base = results.get((BASELINE, scenario))

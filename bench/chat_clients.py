@@ -42,6 +42,7 @@ class Load:
     seconds: float
     warmup: float
     json_frames: bool  # Caseworks: {"type": "message", ...}; the tutorial: plain text
+    senders: int = 1  # in the whole room (all workers): each one's share of `rate`
 
 
 @dataclass
@@ -93,7 +94,6 @@ async def run(
 ) -> Tally:
     tally = Tally(connect_failures=sum(s is None for s in sockets))
     clock = _Clock(start_ns, load)
-    senders = sum(c.sends for c in clients)
     readers, sending = [], []
     for client, socket in zip(clients, sockets, strict=True):
         if socket is None:
@@ -101,7 +101,7 @@ async def run(
         echoed = asyncio.Event()
         readers.append(asyncio.create_task(_read(client, socket, clock, tally, echoed)))
         if client.sends:
-            sending.append(_send(client, socket, load, clock, tally, echoed, senders))
+            sending.append(_send(client, socket, load, clock, tally, echoed))
     await asyncio.gather(*sending)
     # Late deliveries of the window's messages still count, until GRACE after its end.
     await asyncio.sleep(max(0.0, (clock.window_end + int(GRACE * 1e9) - time.time_ns()) / 1e9))
@@ -121,13 +121,12 @@ async def _send(
     clock: _Clock,
     tally: Tally,
     echoed: asyncio.Event,
-    senders: int,
 ) -> None:
     if load.rate is None:
         interval = 1 / MAX_PER_SENDER
         next_at = clock.window_start - int(load.warmup * 1e9)
     else:
-        interval = senders / load.rate  # each sender's share of the rate, phases spread
+        interval = load.senders / load.rate  # each sender's share of the rate, phases spread
         next_at = clock.window_start - int(load.warmup * 1e9) + int(client.index * 1e9 / load.rate)
     seq = 0
     while True:

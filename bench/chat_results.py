@@ -16,22 +16,23 @@ class ChatResult:
     undelivered: int  # messages x connected readers - deliveries
     closed: dict[int, int]  # close code -> clients the server closed during the run
     errors: int  # error frames, and clients that could not connect
+    stalled: str  # how the stalled client's connection ended ("-": none in this run)
 
     def summary(self) -> str:
         return (
             f"{self.delivered_per_second:9.0f} delivered/s  p50 {_ms(self.p50_ms):>8}"
             f"  p99 {_ms(self.p99_ms):>8}  sent {self.sent}  undelivered {self.undelivered}"
-            f"  closed {_codes(self.closed)}  errors {self.errors}"
+            f"  closed {_codes(self.closed)}  errors {self.errors}  stalled {self.stalled}"
         )
 
     def row(self, vs: str) -> str:
         return (
             f"{self.delivered_per_second:,.0f} | {vs} | {_ms(self.p50_ms)} | {_ms(self.p99_ms)}"
-            f" | {self.undelivered:,} | {_codes(self.closed)} | {self.errors}"
+            f" | {self.undelivered:,} | {_codes(self.closed)} | {self.errors} | {self.stalled}"
         )
 
 
-def combine(tallies: list[Tally], readers: int, seconds: float) -> ChatResult:
+def combine(tallies: list[Tally], readers: int, seconds: float, stalled: str) -> ChatResult:
     latencies = sorted(ms for tally in tallies for ms in tally.latencies_ms)
     sent = sum(n for tally in tallies for n in tally.sent.values())
     closed: dict[int, int] = {}
@@ -46,6 +47,7 @@ def combine(tallies: list[Tally], readers: int, seconds: float) -> ChatResult:
         undelivered=sent * readers - len(latencies),
         closed=closed,
         errors=sum(tally.errors + tally.connect_failures for tally in tallies),
+        stalled=stalled,
     )
 
 

@@ -60,6 +60,7 @@ class ChatTarget:
         with ExitStack() as stack:
             # One signing key for every server: a token from one is good on the others.
             env = {**self.env, "CASEWORKS_SECRET_KEY": secrets.token_urlsafe(48)}
+            env["CASEWORKS_ACCESS_TOKEN_MINUTES"] = "600"  # the users log in once per bench
             if self.postgres:
                 scratch = scratch_postgres_database(os.environ[POSTGRES_ENV], migrate=True)
                 env["CASEWORKS_DATABASE_URL"] = stack.enter_context(scratch)
@@ -175,3 +176,34 @@ def open_stalled(url: str, headers: dict[str, str]) -> socket.socket:
     if not answer.startswith(b"HTTP/1.1 101"):
         raise RuntimeError(f"stalled client refused: {answer!r}")
     return sock
+
+
+def stalled_outcome(sock: socket.socket, seconds: float = 5) -> str:
+    """After the run, read what the server sent the stalled client: `closed <code>` when
+    a close frame ends it, `dropped` when the stream ends without one, else `still open`."""
+    data = bytearray()
+    sock.settimeout(seconds)  # a bound on each read; the server pushes its backlog fast
+    try:
+        while chunk := sock.recv(1 << 16):
+            data += chunk
+    except TimeoutError:
+        return "still open"
+    except OSError:
+        return "dropped"
+    code = _close_code(bytes(data))
+    return "dropped" if code is None else f"closed {code}"
+
+
+def _close_code(stream: bytes) -> int | None:
+    """The code of the close frame in a server's (unmasked) frames, if there is one."""
+    at = 0
+    while at + 2 <= len(stream):
+        opcode, length = stream[at] & 0x0F, stream[at + 1] & 0x7F
+        at += 2
+        if length >= 126:
+            size = 2 if length == 126 else 8
+            length, at = int.from_bytes(stream[at : at + size], "big"), at + size
+        payload, at = stream[at : at + length], at + length
+        if opcode == 0x8:
+            return int.from_bytes(payload[:2], "big") if len(payload) >= 2 else 1005
+    return None
