@@ -180,18 +180,22 @@ def open_stalled(url: str, headers: dict[str, str]) -> socket.socket:
 
 def stalled_outcome(sock: socket.socket, seconds: float = 5) -> str:
     """After the run, read what the server sent the stalled client: `closed <code>` when
-    a close frame ends it, `dropped` when the stream ends without one, else `still open`."""
+    its frames end with a close frame (the server may still await the reply), `dropped`
+    when the stream ends without one, else `still open`."""
     data = bytearray()
     sock.settimeout(seconds)  # a bound on each read; the server pushes its backlog fast
+    ended = True
     try:
         while chunk := sock.recv(1 << 16):
             data += chunk
     except TimeoutError:
-        return "still open"
+        ended = False
     except OSError:
-        return "dropped"
+        pass
     code = _close_code(bytes(data))
-    return "dropped" if code is None else f"closed {code}"
+    if code is not None:
+        return f"closed {code}"
+    return "dropped" if ended else "still open"
 
 
 def _close_code(stream: bytes) -> int | None:

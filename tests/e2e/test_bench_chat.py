@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench import chat
+from bench.chat_servers import _close_code
 
 TINY = chat.Options(
     duration=1, warmup=0.5, clients=4, rate=8, workers=2, stalled_warmup=0.5, only="in-process"
@@ -35,3 +36,10 @@ def test_the_chat_bench_delivers_every_message_to_every_client_and_writes_its_se
     assert text.startswith("# Benchmark\n\nthe HTTP rows\n\n## Chat\n")
     assert "an older run" not in text
     assert f"| {chat.BASELINE} | {closed_loop.name} |" in text
+
+
+def test_the_stalled_client_finds_the_close_code_after_the_frames_it_never_read() -> None:
+    text = b"\x81\x7e" + (300).to_bytes(2, "big") + b"x" * 300  # a 300-byte text frame
+    close = b"\x88\x02" + (1013).to_bytes(2, "big")
+    assert _close_code(text + text + close) == 1013
+    assert _close_code(text) is None
