@@ -28,7 +28,7 @@ class Options:
     # The stalled client joins as the warm-up starts: long enough (at the fixed rate) for
     # the ~200 KB the server's socket buffers for it to fill, so the window measures the
     # stall itself.
-    stalled_warmup: float = 15
+    stalled_warmup: float = 20
     only: str | None = None  # the tutorial and the targets whose name contains this
     repeat: int = 1  # interleaved runs per scenario and target; the most delivered/s kept
 
@@ -68,6 +68,8 @@ def measure(
                 warmup = max(warmup, options.stalled_warmup)
             for _ in range(options.repeat):
                 for plan in plans:
+                    if scenario.rate is None and not plan.closed_loop:
+                        continue
                     load = clients.Load(scenario.rate, options.duration, warmup, plan.json_frames)
                     with plan.room() as room:
                         result = run_room(room, load, scenario.stalled, options.workers)
