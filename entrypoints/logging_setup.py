@@ -50,6 +50,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class WithoutQueryStrings(logging.Filter):
+    """uvicorn logs each WebSocket handshake at INFO as `"WebSocket /path?query" [accepted]`
+    (or 403): the query may hold a chat ticket (`?ticket=`), usable until it is redeemed.
+    Its arguments keep their path and lose the query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and "WebSocket" in str(record.msg):
+            record.args = tuple(
+                arg.partition("?")[0] if isinstance(arg, str) else arg for arg in record.args
+            )
+        return True
+
+
 def configure_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
@@ -63,3 +76,6 @@ def configure_logging(level: str = "INFO") -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    uvicorn_error = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, WithoutQueryStrings) for f in uvicorn_error.filters):
+        uvicorn_error.addFilter(WithoutQueryStrings())
