@@ -29,6 +29,7 @@ class ChatClient:
         self.ready: asyncio.Future[Frame] = asyncio.get_running_loop().create_future()
         self.errors: asyncio.Queue[Frame] = asyncio.Queue()
         self._acks: dict[str, asyncio.Future[Frame]] = {}
+        self.sent_at: dict[str, float] = {}  # client_id → time.monotonic() when first sent
         self._reader = asyncio.create_task(self._read())
 
     @classmethod
@@ -97,6 +98,7 @@ class ChatClient:
             ack = asyncio.get_running_loop().create_future()
             self._acks[client_id] = ack
             frame = {"type": "message", "text": text, "client_id": client_id}
+            self.sent_at.setdefault(client_id, time.monotonic())
             await self.socket.send(json.dumps(frame))
             error = asyncio.ensure_future(self.errors.get())
             done, _ = await asyncio.wait({ack, error}, timeout=10, return_when="FIRST_COMPLETED")
