@@ -41,7 +41,7 @@ async def test_a_peer_that_stops_answering_pings_is_closed(chat_server: ChatClus
     # ping_interval=None: the client itself pings nothing; it still answers the server's
     # pings while it reads, so this one lives through several of them...
     alive = await ChatClient.open(url, alice, ping_interval=None)
-    await asyncio.sleep(3 * PING_SECONDS)
+    await asyncio.sleep(2 * PING_SECONDS)
     assert alive.close_code is None
     # ...and once it stops reading (no pong goes back), the server ends the connection.
     alive.socket.transport.pause_reading()
