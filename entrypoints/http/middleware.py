@@ -54,10 +54,6 @@ class RequestContextMiddleware:
                 status, responded = message["status"], True
                 # A new list: the response object's own header list is left untouched.
                 message["headers"] = [*message.get("headers", ()), header]
-            elif message["type"] == "websocket.accept":
-                status, responded = 101, True  # a socket has no response status: its upgrade
-            elif message["type"] == "websocket.close" and not responded:
-                status, responded = 403, True  # refused before the upgrade (uvicorn's 403)
             await send(message)
 
         try:
