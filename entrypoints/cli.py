@@ -26,6 +26,8 @@ from entrypoints.http.server import (
 from entrypoints.jobs import registered, run_once
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import ConfigurationError, Settings, resolve_secret_key
+from entrypoints.ws.chat.frames import MAX_FRAME_BYTES
+from entrypoints.ws.protocol import StallProofWebSocketProtocol
 
 log = logging.getLogger("caseworks.cli")
 
@@ -92,6 +94,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         http=BoundedHttpToolsProtocol,
         h11_max_incomplete_event_size=settings.max_header_bytes,
         # A half-sent request is closed (408) instead of holding its connection for ever.
+        # WebSockets: uvicorn's own protocol, but a peer that reads nothing is let go.
+        ws=StallProofWebSocketProtocol,
+        # WebSocket frames: none larger than the chat accepts (uvicorn's default, 16 MiB,
+        # would be read whole into memory before the chat refused it with 1009 anyway).
+        ws_max_size=MAX_FRAME_BYTES,
+        # Heartbeats: a peer that answers no ping within the interval is closed.
+        ws_ping_interval=settings.ws_ping_seconds,
+        ws_ping_timeout=settings.ws_ping_seconds,
         request_timeouts=RequestTimeouts(
             head=settings.request_head_timeout_seconds,
             body_idle=settings.request_body_idle_timeout_seconds,

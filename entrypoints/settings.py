@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     chat_queue_frames: int = Field(256, ge=8, le=65536)
     # How often an open chat socket checks that its login session still stands.
     chat_session_check_seconds: float = Field(10.0, gt=0, le=300)
+    # The server pings every open WebSocket this often, and closes one whose pong has not
+    # come within as long again: a peer that vanished without a FIN holds nothing for ever.
+    ws_ping_seconds: float = Field(20.0, gt=0, le=300)
     log_level: str = "INFO"
     access_log: bool = True
 

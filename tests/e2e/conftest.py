@@ -125,3 +125,7 @@ def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path
             pass
         time.sleep(0.1)
     pytest.fail(f"server not ready within {STARTUP_TIMEOUT}s:\n{log.read_text()}")
+
+
+# The chat's shared single server (a session fixture): imported last, as it builds on the above.
+from tests.e2e.chat_server import chat_server  # noqa: E402, F401
