@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
-from pathlib import Path
 
 import pytest
 
@@ -19,11 +18,12 @@ from application.chat.use_cases.messages import PostMessage
 from application.shared.actor import Actor
 from domain.chat.rooms import GENERAL_ID, Membership
 from domain.shared.roles import Role
-from entrypoints.container import Container, close_resources
+from entrypoints.container import Container
 from tests.contract.builders import T0, add_users, new_user
+from tests.contract.conftest import OpenProcesses
 from tests.support.chat import RecordingBus
 from tests.support.clock import ManualClock
-from tests.support.storage import Uows, sqlite_copy, storage_container, truncate_postgres
+from tests.support.storage import Uows, storage_container
 
 ChatUows = Callable[[], ChatUnitOfWork]
 ALICE = Actor("u-alice", Role.USER, "s-alice")
@@ -75,32 +75,11 @@ async def test_one_client_id_posted_concurrently_is_one_message(uows: Uows) -> N
     assert len(bus.published) == 1
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def shared_database(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
-) -> tuple[str, str]:
-    """(kind, URL) of one database for several processes. Sync on purpose: preparing
-    PostgreSQL runs its own loop."""
-    if request.param == "postgres":
-        return "postgres", request.getfixturevalue("postgres_database")
-    return "sqlite", sqlite_copy(sqlite_template, tmp_path)
-
-
 @pytest.fixture
-async def processes(
-    shared_database: tuple[str, str], monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[list[Container]]:
-    """One container per server process, all on one database."""
-    kind, url = shared_database
-    monkeypatch.setenv("CASEWORKS_DB_POOL_SIZE", "5")
-    containers = [storage_container(kind, url) for _ in range(PROCESSES)]
-    try:
-        if kind == "postgres":
-            await truncate_postgres(containers[0].engine())
+async def processes(open_processes: OpenProcesses) -> AsyncIterator[list[Container]]:
+    """One container per server process, all on one database (tests/contract/conftest.py)."""
+    async with open_processes(PROCESSES, pool_size=5) as containers:
         yield containers
-    finally:
-        for container in containers:
-            await close_resources(container)
 
 
 async def test_posts_across_processes_get_every_id_once(processes: list[Container]) -> None:

@@ -110,9 +110,7 @@ def _after(websocket: WebSocket) -> int | None:
     return int(raw)
 
 
-def _still_allowed(
-    chat: ChatContainer, actor: Actor, room_id: str
-) -> Callable[[], Awaitable[bool]]:
+def _still_allowed(chat: ChatContainer, actor: Actor, room_id: str) -> SessionCheck:
     """Checked every few seconds: the login session stands (no logout, same role) and the
     room is still readable (a private room left, or its membership lost, closes it)."""
 
