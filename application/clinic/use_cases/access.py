@@ -66,6 +66,15 @@ async def own_patient(uow: ClinicUnitOfWork, actor: Actor) -> Patient:
     return patient
 
 
+async def sees_records_of(uow: ClinicUnitOfWork, actor: Actor, patient_id: str) -> bool:
+    """Staff see every patient's appointments and prescriptions; a user only those of the
+    patient record linked to them."""
+    if is_staff(actor):
+        return True
+    own = await uow.patients.get_by_user(actor.user_id)
+    return own is not None and own.id == patient_id
+
+
 async def load_appointment(
     uow: ClinicUnitOfWork, actor: Actor, appointment_id: str, lock: bool
 ) -> Appointment:
@@ -76,10 +85,8 @@ async def load_appointment(
     appointment = await (repository.get_for_update if lock else repository.get)(appointment_id)
     if appointment is None:
         raise AppointmentNotFound.with_id(appointment_id)
-    if not is_staff(actor):
-        own = await uow.patients.get_by_user(actor.user_id)
-        if own is None or own.id != appointment.patient_id:
-            raise AppointmentNotFound.with_id(appointment_id)
+    if not await sees_records_of(uow, actor, appointment.patient_id):
+        raise AppointmentNotFound.with_id(appointment_id)
     return appointment
 
 

@@ -10,7 +10,7 @@ from application.clinic.dto import (
     PrescriptionView,
 )
 from application.clinic.ports import ClinicUnitOfWork
-from application.clinic.use_cases.access import is_staff, load_patient
+from application.clinic.use_cases.access import load_patient, sees_records_of
 from application.clinic.use_cases.audit import Auditor
 from application.shared.actor import Actor
 from application.shared.ids import check_id, new_id
@@ -38,10 +38,8 @@ async def load_prescription(
     found = await (repository.get_for_update if lock else repository.get)(prescription_id)
     if found is None:
         raise PrescriptionNotFound.with_id(prescription_id)
-    if not is_staff(actor):
-        own = await uow.patients.get_by_user(actor.user_id)
-        if own is None or own.id != found.patient_id:
-            raise PrescriptionNotFound.with_id(prescription_id)
+    if not await sees_records_of(uow, actor, found.patient_id):
+        raise PrescriptionNotFound.with_id(prescription_id)
     return found
 
 
