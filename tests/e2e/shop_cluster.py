@@ -68,20 +68,39 @@ def cluster_env(database_url: str) -> dict[str, str]:
     }
 
 
+def prepared_database(
+    stack: contextlib.ExitStack, backend: str, cwd: Path
+) -> tuple[str, dict[str, str]]:
+    """A database of `backend` for servers to share (a scratch PostgreSQL database, dropped
+    when `stack` closes, migrated here; or a SQLite file in `cwd`, which the first server
+    migrates), and the servers' environment for it."""
+    if backend == "postgres":
+        # Skips without CASEWORKS_TEST_POSTGRES_URL (fails in CI); a database of its own.
+        server = postgres_url()
+        url = stack.enter_context(scratch_postgres_database(server, migrate=False))
+        env = cluster_env(url)
+        migrated = run_cli(["db", "upgrade"], env, cwd)
+        assert migrated.returncode == 0, migrated.stderr
+        return url, env
+    url = f"sqlite+aiosqlite:///{cwd / 'shared.db'}"
+    return url, cluster_env(url)
+
+
+async def admin_headers(server: Server) -> dict[str, str]:
+    """The configured admin (CASEWORKS_ADMIN_*, created at start-up), logged in."""
+    async with httpx.AsyncClient(timeout=TIMEOUT) as http:
+        login = await http.post(
+            f"{server.base_url}/login", json={"username": ADMIN, "password": PASSWORD}
+        )
+    assert login.status_code == 200, login.text
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
 @contextlib.contextmanager
 def start_cluster(backend: str, cwd: Path) -> Iterator[Cluster]:
     """Two servers on one database of `backend`, and an admin's token (see the module doc)."""
     with contextlib.ExitStack() as stack:
-        if backend == "postgres":
-            # Skips without CASEWORKS_TEST_POSTGRES_URL (fails in CI); a database of its own.
-            server = postgres_url()
-            url = stack.enter_context(scratch_postgres_database(server, migrate=False))
-            env = cluster_env(url)
-            migrated = run_cli(["db", "upgrade"], env, cwd)
-            assert migrated.returncode == 0, migrated.stderr
-        else:
-            url = f"sqlite+aiosqlite:///{cwd / 'shared.db'}"
-            env = cluster_env(url)
+        url, env = prepared_database(stack, backend, cwd)
         # One after the other: on SQLite the first migrates the file and creates the admin
         # before the second starts (which then finds both done).
         first = stack.enter_context(running_server(env, cwd))
@@ -181,8 +200,13 @@ def describe(responses: Sequence[httpx.Response]) -> Counter[tuple[int, str | No
 def assert_servers_quiet(cluster: Cluster) -> None:
     """No server logged an error, a traceback, a 5xx or a storage conflict (a deadlock or
     serialisation failure that reached a client as 409 concurrent_update)."""
+    assert_logs_quiet(cluster.servers)
+
+
+def assert_logs_quiet(servers: Sequence[Server]) -> None:
+    """assert_servers_quiet, for these servers."""
     bad: list[str] = []
-    for server in cluster.servers:
+    for server in servers:
         for line in server.log_lines():
             if "Traceback" in line:
                 bad.append(line)
