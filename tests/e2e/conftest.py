@@ -17,6 +17,8 @@ import httpx
 import pytest
 
 STARTUP_TIMEOUT = 20.0
+# The crash test's checks live in helper modules: their asserts report what differed too.
+pytest.register_assert_rewrite("tests.e2e.crash_checks", "tests.e2e.crash_load")
 
 
 @dataclass
