@@ -18,7 +18,9 @@ import pytest
 
 STARTUP_TIMEOUT = 20.0
 # The crash test's checks live in helper modules: their asserts report what differed too.
-pytest.register_assert_rewrite("tests.e2e.crash_checks", "tests.e2e.crash_load")
+pytest.register_assert_rewrite(
+    "tests.e2e.crash_checks", "tests.e2e.crash_load", "tests.e2e.crash_socket"
+)
 
 
 @dataclass

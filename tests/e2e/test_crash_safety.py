@@ -1,10 +1,13 @@
 """Crash safety for every context (issue 14): a real `caseworks serve` is killed with SIGKILL
-while clients write todos, orders, bookings and chat messages at once, then restarted on
-the same database (a SQLite file, or PostgreSQL). Every write that got a 2xx is there and
-whole; a write in flight at the kill may have either outcome, never a partial one: no
-order without its lines, stock matching the orders that exist, no overlapping bookings,
-chat ids without gaps. On SQLite the file passes `PRAGMA integrity_check`, as the kill
-left it and after the restart.
+while clients write todos, orders, bookings and chat messages at once (the chat over HTTP
+and over the WebSocket), then restarted on the same database (a SQLite file, or
+PostgreSQL). Every write that got a 2xx is there and whole; a write in flight at the kill
+may have either outcome, never a partial one: no order without its lines, stock matching
+the orders that exist, no booking without its audit event, no overlapping bookings, chat
+ids without gaps. The unanswered orders, bookings and messages are then sent again with
+their Idempotency-Key or client_id: afterwards the database holds exactly what clients
+were told of. On SQLite the file passes `PRAGMA integrity_check`, as the kill left it and
+after the restart.
 
 The kill is sent from the client that sees the KILL_AFTER-th acknowledgement (with at
 least AT_LEAST of each context), while the other clients have requests out."""
@@ -38,6 +41,7 @@ from tests.e2e.crash_load import (
     retry_unanswered,
     write_until_killed,
 )
+from tests.e2e.crash_socket import post_over_socket_until_killed
 from tests.e2e.shop_cluster import (
     BACKENDS,
     LIMITS,
@@ -94,8 +98,11 @@ async def test_every_acknowledged_write_survives_a_sigkill_mid_load(
             ledger = Ledger(first.pid, KILL_AFTER, AT_LEAST)
             async with asyncio.timeout(LOAD_TIMEOUT), asyncio.TaskGroup() as clients:
                 for context in CONTEXTS:
-                    for _ in range(CLIENTS_PER_CONTEXT):
-                        load = write_until_killed(http, first.base_url, context, world, ledger)
+                    for n in range(CLIENTS_PER_CONTEXT):
+                        if context == "messages" and n % 2:  # half the chat on sockets
+                            load = post_over_socket_until_killed(first.base_url, world, ledger)
+                        else:
+                            load = write_until_killed(http, first.base_url, context, world, ledger)
                         clients.create_task(load)
 
         acked = {c: len(ledger.acked[c]) for c in CONTEXTS}
