@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -63,9 +64,15 @@ class FloodRun:
         )
 
 
+@dataclass(frozen=True)
+class FloodTarget:
+    server: Target
+    niceness: int  # its hashes' priority: the raw rate is measured at the same
+
+
 TARGETS = (
-    Target("hash workers (default)", True),
-    Target("hash threads (HASH_WORKERS=0)", True, {"CASEWORKS_HASH_WORKERS": "0"}),
+    FloodTarget(Target("hash workers (default)", True), NICENESS),
+    FloodTarget(Target("hash threads (HASH_WORKERS=0)", True, {"CASEWORKS_HASH_WORKERS": "0"}), 0),
 )
 
 
@@ -77,11 +84,11 @@ def measure(duration: float, warmup: float, rounds: int) -> dict[str, FloodRun]:
         plans = []
         for target in TARGETS:
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            base = stack.enter_context(running(target, workdir))
-            plans.append((target.name, *_seed(base)))
+            base = stack.enter_context(running(target.server, workdir))
+            plans.append((target.server.name, target.niceness, *_seed(base)))
         for _ in range(rounds):
-            for name, url, headers in plans:
-                run = _run(url, headers, duration, warmup)
+            for name, niceness, url, headers in plans:
+                run = _run(url, headers, duration, warmup, niceness)
                 print(f"login flood  {name:30} {run.summary()}", flush=True)
                 if name not in best or run.margin() < best[name].margin():
                     best[name] = run
@@ -98,14 +105,16 @@ def _seed(base: str) -> tuple[str, dict[str, str]]:
     return f"{base}/todos/{created.json()['id']}", headers
 
 
-def _run(url: str, headers: dict[str, str], duration: float, warmup: float) -> FloodRun:
+def _run(
+    url: str, headers: dict[str, str], duration: float, warmup: float, niceness: int
+) -> FloodRun:
     idle, _, _ = asyncio.run(probe_and_flood(url, headers, PROBE_RATE, duration, warmup, 0))
     # The flood's warm-up is longer: its waiting line fills and the hash workers start.
     probe, flood, seconds = asyncio.run(
         probe_and_flood(url, headers, PROBE_RATE, duration, max(warmup, 3.0), FLOODERS)
     )
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        raw = pool.apply(raw_verify_rate, (PROFILE, duration, NICENESS))
+        raw = pool.apply(raw_verify_rate, (PROFILE, duration, niceness))
     return FloodRun(
         idle_p99_ms=idle.p99_ms(),
         flood_p99_ms=probe.p99_ms(),
@@ -124,15 +133,15 @@ def section(results: dict[str, FloodRun], duration: float, rounds: int) -> str:
         " latency from each request's sending) on SQLite, alone (idle) and while"
         f" {FLOODERS} connections post wrong passwords to `POST /login` as fast as they are"
         " answered, each for a new username (an unknown user costs a full argon2 verify and"
-        f" no throttle key repeats), {duration:g} s each; the logins still in flight at the end"
-        " are waited for. Raw: argon2 ({PROFILE}) verifying"
-        " one hash in a tight loop in a process of its own, no server, right after, at the"
-        f" hash workers' priority (nice +{NICENESS}: other work on the machine slows both"
-        " alike). Logins ="
-        " 401 answers a second in the window. Targets: p99 under the flood at most"
-        f" {P99_LIMIT:g}x idle, logins at least {RATE_FLOOR:.0%} of raw. Two servers: the"
-        " hash in worker processes of lower priority (the default,"
-        " adapters/security/accounts/argon2_processes.py) and in threads as before. The"
+        f" no throttle key repeats), {duration:g} s each; the logins still in flight at the"
+        f" end are waited for. Raw: argon2 ({PROFILE}) verifying one hash in a tight loop in"
+        " a process of its own, no server, right after, at the priority of the target's"
+        f" hashes (nice +{NICENESS} for the workers, 0 for threads), so that other work on"
+        " the machine slows both alike. Logins = 401 answers a second in the window."
+        f" Targets: p99 under the flood at most {P99_LIMIT:g}x idle, logins at least"
+        f" {RATE_FLOOR:.0%} of raw. Two servers: the hash in worker processes of lower"
+        " priority (the default, adapters/security/accounts/argon2_processes.py) and in"
+        " threads as before. The"
         f" round nearest its limits of {rounds} kept per target.",
         "",
         "| target | idle p99 ms | p99 under flood ms | ratio | logins/s under flood "
@@ -166,5 +175,13 @@ def write_section(path: Path, text: str) -> None:
 
 def main(duration: float, warmup: float, repeat: int, output: Path) -> None:
     rounds = min(repeat, 2)
-    write_section(output, section(measure(duration, warmup, rounds), duration, rounds))
+    load_before = os.getloadavg()[0]
+    results = measure(duration, warmup, rounds)
+    text = section(results, duration, rounds)
+    # Niced hashes yield to any other work on the machine, not only to the server's.
+    text += (
+        f"\nLoad average (1 min) on {os.cpu_count()} cores: {load_before:.1f} at the start,"
+        f" {os.getloadavg()[0]:.1f} at the end.\n"
+    )
+    write_section(output, text)
     print(f"wrote the login flood section of {output}")

@@ -123,8 +123,8 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
 
 def raw_verify_rate(profile: str, seconds: float, niceness: int) -> float:
     """Wrong-password verifies of one hash per second, in a tight loop, in this process
-    (the bench runs it in a process of its own, with no server). At the hash workers'
-    priority: on a machine shared with other work, that work then slows both alike."""
+    (the bench runs it in a process of its own, with no server), at the priority of the
+    server's hashes: on a machine shared with other work, that work slows both alike."""
     os.nice(niceness)
     hasher = argon2.PasswordHasher.from_parameters(PROFILES[profile])
     stored = hasher.hash("the-right-password")
