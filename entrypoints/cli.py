@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import logging
+import os
 import sys
 
 from application.accounts.dto import RegisterCommand, UserView
@@ -25,7 +26,12 @@ from entrypoints.http.server import (
 )
 from entrypoints.jobs import registered, run_once
 from entrypoints.logging_setup import configure_logging
-from entrypoints.settings import ConfigurationError, Settings, resolve_secret_key
+from entrypoints.settings import (
+    ConfigurationError,
+    Settings,
+    resolve_hash_workers,
+    resolve_secret_key,
+)
 from entrypoints.ws.chat.frames import MAX_FRAME_BYTES
 from entrypoints.ws.protocol import StallProofWebSocketProtocol
 
@@ -76,6 +82,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     resolve_secret_key(settings)  # fail fast, and make the development key once for all workers
     if settings.uses_embedded_database:
         asyncio.run(_migrate(settings))
+    # Each worker process builds its own hash pool: the size travels to them in the
+    # environment, so that together they leave a core for serving.
+    workers = resolve_hash_workers(settings, args.workers)
+    os.environ["CASEWORKS_HASH_WORKERS"] = str(workers)
     config = ServerConfig(
         "entrypoints.http.asgi:create",
         factory=True,
@@ -140,7 +150,7 @@ def _create_admin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _register_admin(settings: Settings, username: str, password: str) -> UserView:
-    container = build_container(settings)
+    container = build_container(settings, hash_workers=0)  # one hash: no process pool
     try:
         command = RegisterCommand(username, password, role=Role.ADMIN)
         return await container.accounts().register_user().execute(command)
@@ -166,7 +176,7 @@ def _run_jobs(args: argparse.Namespace, settings: Settings) -> int:
 async def _run_jobs_once(settings: Settings, names: list[str]) -> tuple[int, dict[str, int]] | None:
     """The server's pass over its jobs, once: how many ran and what those that succeeded
     did; None when a name is unknown."""
-    container = build_container(settings)
+    container = build_container(settings, hash_workers=0)
     try:
         jobs = registered(jobs_by_context(container))
         unknown = sorted(set(names) - set(jobs))

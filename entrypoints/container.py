@@ -34,6 +34,7 @@ from adapters.redis.chat.presence import RedisPresence
 from adapters.redis.chat.readiness import BusReadinessProbe
 from adapters.redis.client import create_redis_client
 from adapters.security.accounts.argon2_hasher import Argon2PasswordHasher
+from adapters.security.accounts.argon2_processes import ProcessPoolPasswordHasher
 from adapters.security.accounts.common_passwords import FileCommonPasswords
 from adapters.security.accounts.jwt_tokens import PyJwtTokenService
 from adapters.sql.accounts import SqlAccountsUnitOfWork
@@ -53,6 +54,7 @@ from adapters.sql.sqlite_reads import (
 )
 from adapters.sql.todos import SqlTodosUnitOfWork
 from adapters.sql.uow import SqlUnitOfWork
+from application.accounts.ports import PasswordHasher
 from application.chat.bus import MessageBus
 from application.chat.presence import Presence
 from application.shared.idempotency import ForgetIdempotencyKeys
@@ -70,6 +72,7 @@ from entrypoints.settings import (
     Settings,
     resolve_admin_password,
     resolve_allowed_hosts,
+    resolve_hash_workers,
     resolve_secret_key,
 )
 
@@ -88,6 +91,22 @@ def _closing_sqlite_reader(resources: AsyncExitStack, url: str) -> Engine:
     reader = create_sqlite_reader(url)
     resources.callback(reader.dispose)
     return reader
+
+
+def closing_hasher(
+    resources: AsyncExitStack[bool | None],
+    profile: str,
+    threads: int,
+    workers: int,
+    max_waiting: int,
+    niceness: int,
+) -> PasswordHasher:
+    """Worker processes of lower priority (closed with the resources); 0 workers: threads."""
+    if workers == 0:
+        return Argon2PasswordHasher(profile, threads)
+    hasher = ProcessPoolPasswordHasher(profile, workers, max_waiting, niceness)
+    resources.push_async_callback(hasher.close)
+    return hasher
 
 
 # The chat's bus and presence, picked by CASEWORKS_REDIS_URL: unset, one process (`make
@@ -189,7 +208,13 @@ class Container(containers.DeclarativeContainer):
 
     # Accounts' security adapters hold keys, limiters and counters: one per process.
     hasher = providers.Singleton(
-        Argon2PasswordHasher, config.argon2_profile, config.hash_concurrency
+        closing_hasher,
+        resources,
+        config.argon2_profile,
+        config.hash_concurrency,
+        config.hash_workers,
+        config.hash_max_waiting,
+        config.hash_worker_nice,
     )
     tokens = providers.Singleton(
         PyJwtTokenService,
@@ -295,6 +320,7 @@ def build_container(settings: Settings, **overrides: Any) -> Container:
     values["admin_password"] = resolve_admin_password(settings)
     values["backend"] = settings.backend
     values["allowed_hosts"] = resolve_allowed_hosts(settings)
+    values["hash_workers"] = resolve_hash_workers(settings)
     try:
         Currency.of(settings.currency)
     except DomainError as exc:

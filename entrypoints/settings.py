@@ -37,7 +37,17 @@ class Settings(BaseSettings):
     argon2_profile: Literal["RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY", "CHEAPEST"] = (
         "RFC_9106_LOW_MEMORY"
     )
+    # Hashes at once in worker threads, when hash_workers is 0.
     hash_concurrency: int = Field(2, ge=1, le=64)
+    # Password hashes run in this many worker processes that lower their own priority, so
+    # a login flood cannot take the CPU of other requests (adapters/security/accounts/
+    # argon2_processes.py); 0: in threads of the serving process, as tests and the CLI do.
+    # Unset: the cores left after one for serving, shared among `serve --workers` (min 1).
+    hash_workers: int | None = Field(None, ge=0, le=64)
+    # Password checks that may wait for a hash worker; more are refused at once (503).
+    hash_max_waiting: int = Field(16, ge=0, le=10_000)
+    # How far the hash workers lower their priority (a nice increment).
+    hash_worker_nice: int = Field(10, ge=0, le=19)
     login_max_failures: int = Field(5, ge=1)
     login_window_seconds: int = Field(900, ge=1)
     login_account_max_failures: int = Field(20, ge=1)
@@ -98,6 +108,15 @@ class Settings(BaseSettings):
     @property
     def uses_embedded_database(self) -> bool:
         return self.backend == "sqlite"
+
+
+def resolve_hash_workers(settings: Settings, server_workers: int = 1) -> int:
+    """CASEWORKS_HASH_WORKERS, or else the cores left after one for serving, shared among
+    the server's worker processes (each has a pool of its own), but at least one."""
+    if settings.hash_workers is not None:
+        return settings.hash_workers
+    spare = (os.cpu_count() or 1) - 1
+    return max(1, spare // max(1, server_workers))
 
 
 def resolve_allowed_hosts(settings: Settings) -> list[str]:

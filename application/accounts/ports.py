@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from application.shared.ports import UnitOfWork
+from application.shared.ports import Overloaded, UnitOfWork
 from domain.accounts.model import LoginSession, RefreshToken, User
 from domain.shared.roles import Role
 
@@ -92,7 +92,19 @@ class AccountsUnitOfWork(UnitOfWork):
     sessions: SessionRepository
 
 
+class PasswordHasherBusy(Overloaded):
+    """Too many password checks are waiting already, so this one was not started. The
+    client may retry shortly (HTTP: 503 with Retry-After)."""
+
+
 class PasswordHasher(abc.ABC):
+    """May raise PasswordHasherBusy from any method that hashes or verifies."""
+
+    def is_busy(self) -> bool:
+        """True while a new hash or verify would be refused with PasswordHasherBusy: a
+        login asks first, so a refusal does not count against the user's attempts."""
+        return False
+
     @abc.abstractmethod
     async def hash(self, password: str) -> str: ...
 

@@ -18,6 +18,11 @@ class StorageUnavailable(Exception):
     """The storage cannot be reached or is overloaded; nothing was committed. Retry later."""
 
 
+class Overloaded(Exception):
+    """Too much work of this kind is waiting already (e.g. password checks in a login
+    flood), so this was refused before it started: nothing was done. Retry shortly."""
+
+
 class StorageConflict(Exception):
     """The storage refused the transaction because of a concurrent one; nothing was
     committed and the same request may succeed if tried again."""

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from application.shared.ports import StorageConflict, StorageUnavailable
+from application.shared.ports import Overloaded, StorageConflict, StorageUnavailable
 from domain.shared.errors import DomainError, ErrorKind, RateLimited
 from entrypoints.http.problems import (
     NOT_JSON,
@@ -103,6 +103,12 @@ async def on_storage_unavailable(request: Request, exc: Exception) -> JSONRespon
     )
 
 
+async def on_overloaded(request: Request, exc: Exception) -> JSONResponse:
+    # E.g. a login flood filled the password checks' waiting line: answered at once, and
+    # not logged (a flood would flood the log too); nothing was done.
+    return problem_response(503, "overloaded", str(exc), {"Retry-After": "1"})
+
+
 async def on_storage_conflict(request: Request, exc: Exception) -> JSONResponse:
     # A concurrent transaction won (serialization failure, deadlock): nothing was
     # committed, and the same request may succeed when sent again.
@@ -133,4 +139,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, on_http_error)
     app.add_exception_handler(StorageUnavailable, on_storage_unavailable)
     app.add_exception_handler(StorageConflict, on_storage_conflict)
+    app.add_exception_handler(Overloaded, on_overloaded)
     app.add_exception_handler(Exception, on_unexpected_error)

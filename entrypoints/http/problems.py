@@ -72,7 +72,7 @@ _DESCRIPTIONS = {
     415: "Unsupported content type",
     422: "Input that can never be valid",
     429: "Too many attempts; see Retry-After",
-    503: "The database is unavailable; see Retry-After",
+    503: "The database is unavailable, or too many password checks wait; see Retry-After",
 }
 
 

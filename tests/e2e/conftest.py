@@ -52,6 +52,9 @@ def environment_in(directory: Path) -> dict[str, str]:
     env.update(
         CASEWORKS_DATABASE_URL=f"sqlite+aiosqlite:///{directory / 'e2e.db'}",
         CASEWORKS_ARGON2_PROFILE="CHEAPEST",
+        # Threads: a hash process per server would add seconds to the suite; the process
+        # pool (the default) is tested by test_hash_workers.py.
+        CASEWORKS_HASH_WORKERS="0",
         CASEWORKS_SECRET_KEY_FILE=str(directory / "secret"),
         CASEWORKS_LOG_LEVEL="DEBUG",
     )

@@ -61,6 +61,7 @@ def cluster_env(database_url: str) -> dict[str, str]:
         "CASEWORKS_DATABASE_URL": database_url,
         "CASEWORKS_SECRET_KEY": SECRET,
         "CASEWORKS_ARGON2_PROFILE": "CHEAPEST",
+        "CASEWORKS_HASH_WORKERS": "0",  # threads: see tests/e2e/conftest.py
         "CASEWORKS_ADMIN_USERNAME": ADMIN,
         "CASEWORKS_ADMIN_PASSWORD": PASSWORD,
         "CASEWORKS_ORDER_EXPIRY_MINUTES": str(SERVER_EXPIRY_MINUTES),

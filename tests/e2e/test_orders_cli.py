@@ -24,6 +24,7 @@ def settings(env: dict[str, str]) -> Settings:
         database_url=env["CASEWORKS_DATABASE_URL"],
         secret_key="e2e-secret-key-that-is-long-enough-0123456789",
         argon2_profile="CHEAPEST",
+        hash_workers=0,  # threads: no process pool per test app
         _env_file=None,
     )
 

@@ -23,6 +23,7 @@ def make_container(tmp_path: Path, sqlite_template: Path, storage: str, **config
         database_url=sqlite_copy(sqlite_template, tmp_path),
         secret_key=SECRET,
         argon2_profile="CHEAPEST",
+        hash_workers=0,  # threads: no process pool per test app
         access_log=False,
         allowed_hosts=["testserver", "localhost"],
         _env_file=None,

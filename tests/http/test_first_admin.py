@@ -31,6 +31,7 @@ def settings_for(
         database_url=sqlite_copy(sqlite_template, tmp_path),
         secret_key=SECRET,
         argon2_profile="CHEAPEST",
+        hash_workers=0,  # threads: no process pool per test app
         access_log=False,
         allowed_hosts=["testserver"],
         _env_file=None,

@@ -111,6 +111,7 @@ def _fresh_memory_app() -> ASGIApp:
         storage="memory",
         secret_key=SecretStr(SECRET),
         argon2_profile="CHEAPEST",
+        hash_workers=0,  # threads: no process pool per test app
         access_log=False,
         _env_file=None,
     )

@@ -20,6 +20,7 @@ def pg_container(postgres_database: str) -> Container:
         database_url=postgres_database,
         secret_key=SECRET,
         argon2_profile="CHEAPEST",
+        hash_workers=0,  # threads: no process pool per test app
         access_log=False,
         allowed_hosts=["testserver"],
         _env_file=None,

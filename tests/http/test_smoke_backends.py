@@ -58,6 +58,7 @@ async def container(
         database_url=postgres_url,
         secret_key=SECRET,
         argon2_profile="CHEAPEST",
+        hash_workers=0,  # threads: no process pool per test app
         access_log=False,
         allowed_hosts=["testserver", "localhost"],
         _env_file=None,

@@ -26,6 +26,7 @@ async def unreachable() -> AsyncIterator[httpx.AsyncClient]:
         database_url=f"postgresql+asyncpg://postgres@127.0.0.1:{closed_port()}/test",
         secret_key=SECRET,
         argon2_profile="CHEAPEST",
+        hash_workers=0,  # threads: no process pool per test app
         access_log=False,
         allowed_hosts=["testserver"],
         _env_file=None,

@@ -139,6 +139,7 @@ def storage_container(storage: str, database_url: str | None = None) -> Containe
         database_url=database_url or "sqlite+aiosqlite:///:memory:",
         secret_key=SECRET,
         argon2_profile="CHEAPEST",
+        hash_workers=0,  # threads: no process pool per test app
         access_log=False,
         _env_file=None,
     )

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from application.accounts.dto import LoginCommand
+from application.accounts.ports import PasswordHasherBusy
 from domain.accounts.errors import InvalidCredentials, TooManyLoginAttempts
 from tests.support.fakes import FakePasswordHasher
 from tests.unit.conftest import CLIENT, PASSWORD, Accounts
@@ -78,6 +79,28 @@ async def test_an_unknown_user_still_costs_a_password_check(accounts: Accounts) 
     with pytest.raises(InvalidCredentials):
         await accounts.sign_in("alice", WRONG)
     assert hasher.dummy_verifies == 1  # a known user's own hash was checked instead
+
+
+class BusyHasher(FakePasswordHasher):
+    """A hasher whose waiting line is full (the process pool's, in a login flood)."""
+
+    busy = True
+
+    def is_busy(self) -> bool:
+        return self.busy
+
+
+async def test_a_login_refused_because_the_hasher_is_busy_costs_no_attempt(
+    accounts: Accounts,
+) -> None:
+    await accounts.register("alice")
+    busy = BusyHasher()
+    for _ in range(10):  # past the throttle's five, had they counted
+        with pytest.raises(PasswordHasherBusy):
+            await accounts.login_with(busy).execute(LoginCommand("alice", PASSWORD, CLIENT))
+
+    busy.busy = False
+    await accounts.login_with(busy).execute(LoginCommand("alice", PASSWORD, CLIENT))
 
 
 async def test_five_failures_block_even_the_right_password(accounts: Accounts) -> None:

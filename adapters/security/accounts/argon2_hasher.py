@@ -17,6 +17,9 @@ class Argon2PasswordHasher(PasswordHasher):
     """argon2id in worker threads, at most `max_concurrency` at once, off the event loop.
 
     The limiter bounds both CPU and memory (the low-memory profile takes 64 MiB a hash).
+    The threads run at the event loop's priority, so under a login flood they take its
+    CPU (measured: GET /todos/{id}'s p99 ~10x): servers use ProcessPoolPasswordHasher
+    (argon2_processes.py); this one is for tests and the CLI (CASEWORKS_HASH_WORKERS=0).
     """
 
     def __init__(self, profile: str = "RFC_9106_LOW_MEMORY", max_concurrency: int = 2) -> None:
@@ -41,16 +44,24 @@ class Argon2PasswordHasher(PasswordHasher):
 
     async def verify_dummy(self, password: str) -> None:
         if self._dummy_hash is None:
-            self._dummy_hash = await self.hash("caseworks-dummy-password")
+            self._dummy_hash = await self.hash(DUMMY_PASSWORD)
         await self.verify(self._dummy_hash, password)
 
     def needs_rehash(self, password_hash: str) -> bool:
         return self._hasher.check_needs_rehash(password_hash)
 
     def _verify_sync(self, password_hash: str, password: str) -> bool:
-        try:
-            return self._hasher.verify(password_hash, password)
-        except argon2.exceptions.VerificationError:
-            return False
-        except (argon2.exceptions.InvalidHashError, UnicodeEncodeError):
-            return False
+        return verify_or_false(self._hasher, password_hash, password)
+
+
+DUMMY_PASSWORD = "caseworks-dummy-password"  # noqa: S105 (hashed for unknown users)
+
+
+def verify_or_false(hasher: argon2.PasswordHasher, password_hash: str, password: str) -> bool:
+    """False, never an error, for a wrong password, a broken hash or unencodable text."""
+    try:
+        return hasher.verify(password_hash, password)
+    except argon2.exceptions.VerificationError:
+        return False
+    except (argon2.exceptions.InvalidHashError, UnicodeEncodeError):
+        return False

@@ -4,7 +4,12 @@ from datetime import timedelta
 
 from application.accounts.dto import LoginCommand, TokenPair
 from application.accounts.policies import LoginLimits, SessionPolicy
-from application.accounts.ports import AccountsUnitOfWork, PasswordHasher, TokenService
+from application.accounts.ports import (
+    AccountsUnitOfWork,
+    PasswordHasher,
+    PasswordHasherBusy,
+    TokenService,
+)
 from application.shared.ids import new_id
 from application.shared.ports import Clock
 from domain.accounts.errors import InvalidCredentials
@@ -34,6 +39,8 @@ class Login:
         check_text(cmd.username, "username")
         check_text(cmd.password, "password")
         name = Username.canonical_form(cmd.username)
+        if self._hasher.is_busy():  # before the throttle: a refusal costs no attempt
+            raise PasswordHasherBusy("too many logins are being checked; retry shortly")
         await self._limits.begin_attempt(name, cmd.client)
         user = None
         if Username.is_valid(cmd.username):  # no other name can exist: skip the lookup
