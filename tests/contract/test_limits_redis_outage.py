@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 
 import pytest
+from pydantic import ValidationError
 
 from adapters.memory.accounts.throttle import InMemoryKnownClients, InMemoryLoginThrottle
 from adapters.memory.chat.rate import InMemoryRateLimiter
@@ -17,6 +18,7 @@ from adapters.redis import outage as outage_module
 from adapters.redis.accounts.fallback import FallbackKnownClients, FallbackLoginThrottle
 from adapters.redis.chat.rate import FallbackRateLimiter
 from entrypoints.container import Limits, LimitSettings, closing_limits
+from entrypoints.settings import Settings
 from tests.support.clock import ManualClock
 from tests.support.redis import ThrowawayRedis, random_prefix
 
@@ -42,6 +44,24 @@ async def redis() -> AsyncIterator[ThrowawayRedis]:
         yield server
     finally:
         await server.stop()
+
+
+def test_the_redis_prefix_and_timeout_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CASEWORKS_REDIS_PREFIX", "CASEWORKS_REDIS_TIMEOUT_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    defaults = Settings(_env_file=None)
+    assert (defaults.redis_prefix, defaults.redis_timeout_seconds) == ("caseworks:", 0.5)
+    monkeypatch.setenv("CASEWORKS_REDIS_PREFIX", "")  # no prefix: allowed
+    assert Settings(_env_file=None).redis_prefix == ""
+    for name, bad in [
+        ("CASEWORKS_REDIS_PREFIX", "has space"),
+        ("CASEWORKS_REDIS_PREFIX", "x" * 65),
+        ("CASEWORKS_REDIS_TIMEOUT_SECONDS", "0"),
+    ]:
+        monkeypatch.setenv(name, bad)
+        with pytest.raises(ValidationError):
+            Settings(_env_file=None)
+        monkeypatch.delenv(name)
 
 
 async def test_without_redis_the_limits_count_in_this_process(clock: ManualClock) -> None:
