@@ -152,7 +152,7 @@ def closing_limits(
     numbers: LimitSettings,
     prefix: str = "",
     secret: str = "",
-    timeout: float = 0.5,
+    timeout: float = 1.0,
 ) -> Limits:
     window = numbers.window_seconds
     local = Limits(

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     redis_prefix: str = Field("caseworks:", max_length=64, pattern=r"^[A-Za-z0-9_.:-]*$")
     # How long a login or a chat post waits on Redis for its limits before falling back
     # to this process's own (adapters/redis/outage.py).
-    redis_timeout_seconds: float = Field(0.5, gt=0, le=10)
+    redis_timeout_seconds: float = Field(1.0, gt=0, le=10)
     # A chat socket's outbound frames waiting to be sent; a reader further behind is closed
     # (1013) and catches up when it reconnects.
     chat_queue_frames: int = Field(256, ge=8, le=65536)

@@ -50,7 +50,7 @@ def test_the_redis_prefix_and_timeout_settings(monkeypatch: pytest.MonkeyPatch) 
     for name in ("CASEWORKS_REDIS_PREFIX", "CASEWORKS_REDIS_TIMEOUT_SECONDS"):
         monkeypatch.delenv(name, raising=False)
     defaults = Settings(_env_file=None)
-    assert (defaults.redis_prefix, defaults.redis_timeout_seconds) == ("caseworks:", 0.5)
+    assert (defaults.redis_prefix, defaults.redis_timeout_seconds) == ("caseworks:", 1.0)
     monkeypatch.setenv("CASEWORKS_REDIS_PREFIX", "")  # no prefix: allowed
     assert Settings(_env_file=None).redis_prefix == ""
     for name, bad in [
