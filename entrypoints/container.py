@@ -29,10 +29,15 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.todos import InMemoryTodosUnitOfWork
 from adapters.memory.uow import InMemoryUnitOfWork
 from adapters.readiness import AllReadinessProbes
+from adapters.redis.accounts.fallback import FallbackKnownClients, FallbackLoginThrottle
+from adapters.redis.accounts.throttle import RedisKnownClients, RedisLoginThrottle
 from adapters.redis.chat.bus import RedisMessageBus
 from adapters.redis.chat.presence import RedisPresence
+from adapters.redis.chat.rate import FallbackRateLimiter, RedisRateLimiter
 from adapters.redis.chat.readiness import BusReadinessProbe
 from adapters.redis.client import create_redis_client
+from adapters.redis.keys import HashedKeys
+from adapters.redis.outage import RedisOutage
 from adapters.security.accounts.argon2_hasher import Argon2PasswordHasher
 from adapters.security.accounts.argon2_processes import ProcessPoolPasswordHasher
 from adapters.security.accounts.common_passwords import FileCommonPasswords
@@ -54,8 +59,9 @@ from adapters.sql.sqlite_reads import (
 )
 from adapters.sql.todos import SqlTodosUnitOfWork
 from adapters.sql.uow import SqlUnitOfWork
-from application.accounts.ports import PasswordHasher
+from application.accounts.ports import KnownClients, LoginThrottle, PasswordHasher
 from application.chat.bus import MessageBus
+from application.chat.ports import RateLimiter
 from application.chat.presence import Presence
 from application.shared.idempotency import ForgetIdempotencyKeys
 from application.shared.jobs import Job
@@ -135,6 +141,66 @@ def closing_chat_fanout(
     resources.push_async_callback(bus.close)  # closes the client too
     presence = RedisPresence(client, prefix, clock, PRESENCE_TTL_SECONDS)
     return ChatFanout(bus, presence, BusReadinessProbe(bus))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many logins and chat posts are let through: counted in this process when
+    CASEWORKS_REDIS_URL is unset, else on Redis for every server (this process's own
+    standing in while Redis is unreachable: adapters/redis/outage.py)."""
+
+    login_throttle: LoginThrottle  # per account and client address (and password changes)
+    account_throttle: LoginThrottle  # per account, from any address
+    known_clients: KnownClients
+    chat_rate: RateLimiter
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    login_max_failures: int
+    account_max_failures: int
+    window_seconds: int
+    known_client_days: int
+
+
+def closing_limits(
+    resources: AsyncExitStack[bool | None],
+    redis_url: str | None,
+    clock: Clock,
+    numbers: LimitSettings,
+    prefix: str = "",
+    secret: str = "",
+    timeout: float = 1.0,
+) -> Limits:
+    window = numbers.window_seconds
+    local = Limits(
+        InMemoryLoginThrottle(clock, numbers.login_max_failures, window),
+        InMemoryLoginThrottle(clock, numbers.account_max_failures, window),
+        InMemoryKnownClients(clock, numbers.known_client_days),
+        InMemoryRateLimiter(),
+    )
+    if redis_url is None:
+        return local
+    # A client of its own, with short timeouts: a login waits on it (the bus's is patient).
+    client = create_redis_client(redis_url, timeout=timeout, connect_timeout=timeout)
+    resources.push_async_callback(client.aclose)
+    keys = HashedKeys(prefix, secret)
+    outage = RedisOutage()  # one for all: one warning per outage
+
+    def throttle(kind: str, max_failures: int, fallback: LoginThrottle) -> LoginThrottle:
+        shared = RedisLoginThrottle(client, keys, kind, clock, max_failures, window)
+        return FallbackLoginThrottle(shared, fallback, outage)
+
+    return Limits(
+        throttle("accounts:throttle:client", numbers.login_max_failures, local.login_throttle),
+        throttle("accounts:throttle:account", numbers.account_max_failures, local.account_throttle),
+        FallbackKnownClients(
+            RedisKnownClients(client, keys, clock, numbers.known_client_days),
+            local.known_clients,
+            outage,
+        ),
+        FallbackRateLimiter(RedisRateLimiter(client, keys), local.chat_rate, outage),
+    )
 
 
 @dataclass(frozen=True)
@@ -224,14 +290,23 @@ class Container(containers.DeclarativeContainer):
         audience=config.jwt_audience,
         access_token_minutes=config.access_token_minutes,
     )
-    login_throttle = providers.Singleton(
-        InMemoryLoginThrottle, clock, config.login_max_failures, config.login_window_seconds
-    )
-    account_throttle = providers.Singleton(
-        InMemoryLoginThrottle,
+    # The login throttles, the known clients and the chat's rate limit: one set per
+    # process, shared through Redis when CASEWORKS_REDIS_URL is set (closing_limits).
+    limits = providers.Singleton(
+        closing_limits,
+        resources,
+        config.redis_url,
         clock,
-        config.login_account_max_failures,
-        config.login_window_seconds,
+        providers.Factory(
+            LimitSettings,
+            config.login_max_failures,
+            config.login_account_max_failures,
+            config.login_window_seconds,
+            config.refresh_token_days,
+        ),
+        prefix=config.redis_prefix,
+        secret=config.secret_key,
+        timeout=config.redis_timeout_seconds,
     )
 
     # Each context on its own unit of work (the `_storage` pairing below).
@@ -243,9 +318,9 @@ class Container(containers.DeclarativeContainer):
         hasher=hasher,
         common_passwords=providers.Singleton(FileCommonPasswords),
         tokens=tokens,
-        login_throttle=login_throttle,
-        account_throttle=account_throttle,
-        known_clients=providers.Singleton(InMemoryKnownClients, clock, config.refresh_token_days),
+        login_throttle=limits.provided.login_throttle,
+        account_throttle=limits.provided.account_throttle,
+        known_clients=limits.provided.known_clients,
     )
     todos = providers.Container(
         TodosContainer,
@@ -267,18 +342,21 @@ class Container(containers.DeclarativeContainer):
     )
     # The chat's fan-out: one bus and one presence registry per process, closed with the
     # resources; in-process when CASEWORKS_REDIS_URL is unset, else Redis (several servers).
-    chat_fanout = providers.Singleton(closing_chat_fanout, resources, config.redis_url, clock)
+    chat_fanout = providers.Singleton(
+        closing_chat_fanout, resources, config.redis_url, clock, config.redis_prefix
+    )
     chat = providers.Container(
         ChatContainer,
         uow=_storage.units_of_work(InMemoryChatUnitOfWork, SqlChatUnitOfWork),
         clock=clock,
         bus=chat_fanout.provided.bus,
         presence=chat_fanout.provided.presence,
-        # Per process: each server limits the messages it takes (10/s, burst 20 a user).
-        rate_limiter=providers.Singleton(InMemoryRateLimiter),
+        # 10 messages a second, bursts of 20, a user: on Redis, across every server.
+        rate_limiter=limits.provided.chat_rate,
     )
 
-    # Ready: the storage answers, and so does the chat's bus (when it is Redis).
+    # Ready: the storage answers, and so does the chat's bus (when it is Redis: the bus
+    # notices an outage by its own connection, which is the limits' Redis too).
     readiness = providers.Singleton(
         AllReadinessProbes, storage_readiness, chat_fanout.provided.readiness
     )

@@ -74,8 +74,14 @@ class Settings(BaseSettings):
     admin_password_file: Path | None = None
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     db_pool_size: int = Field(10, ge=1, le=200)
-    # The chat's bus and presence across servers; unset: within this one process.
+    # What several servers share: the chat's bus and presence, the login throttle, the
+    # known clients and the chat's rate limit. Unset: each within this one process.
     redis_url: str | None = Field(None, pattern=r"^rediss?://")
+    # Put before every Redis key and channel of this app (apps sharing a Redis).
+    redis_prefix: str = Field("caseworks:", max_length=64, pattern=r"^[A-Za-z0-9_.:-]*$")
+    # How long a login or a chat post waits on Redis for its limits before falling back
+    # to this process's own (adapters/redis/outage.py).
+    redis_timeout_seconds: float = Field(1.0, gt=0, le=10)
     # A chat socket's outbound frames waiting to be sent; a reader further behind is closed
     # (1013) and catches up when it reconnects.
     chat_queue_frames: int = Field(256, ge=8, le=65536)

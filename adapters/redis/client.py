@@ -1,5 +1,6 @@
-"""One Redis client per process, failing fast: the chat bus and presence handle an
-outage themselves (the bus reconnects with backoff), so the client never retries."""
+"""Redis clients, failing fast: the chat bus and presence handle an outage themselves (the
+bus reconnects with backoff), and the limits fall back to this process (adapters/redis/
+outage.py), so a client never retries."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 
-def create_redis_client(url: str) -> Redis:
+def create_redis_client(url: str, timeout: float = 5.0, connect_timeout: float = 2.0) -> Redis:
+    """`timeout` bounds every reply; the limits use a short one, as a login waits on it."""
     return Redis.from_url(
         url,
         retry=Retry(NoBackoff(), 0),
-        socket_connect_timeout=2.0,
-        socket_timeout=5.0,
+        socket_connect_timeout=connect_timeout,
+        socket_timeout=timeout,
         health_check_interval=0,
     )

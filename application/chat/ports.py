@@ -110,8 +110,9 @@ class ChatDirectory(abc.ABC):
 
 class RateLimiter(abc.ABC):
     @abc.abstractmethod
-    def take(self, user_id: str, now: datetime) -> float | None:
-        """Spend one message of the user's allowance: None, or the seconds to wait."""
+    async def take(self, user_id: str, now: datetime) -> float | None:
+        """Spend one message of the user's allowance: None, or the seconds to wait.
+        Async: the allowance may be shared by several servers (in Redis)."""
 
 
 class ChatUnitOfWork(UnitOfWork):

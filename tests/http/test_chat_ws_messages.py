@@ -105,7 +105,7 @@ def test_too_much_missed_is_a_reset(tmp_path: Path, sqlite_template: Path) -> No
 
 
 class _Unlimited:
-    def take(self, user_id: str, now: object) -> None:
+    async def take(self, user_id: str, now: object) -> None:
         return None
 
 

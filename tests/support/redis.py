@@ -7,9 +7,12 @@ import asyncio
 import os
 import shutil
 import socket
+import subprocess
+import time
 import uuid
 
 import pytest
+from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
 from adapters.redis.client import create_redis_client
@@ -62,19 +65,15 @@ class ThrowawayRedis:
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self._process: asyncio.subprocess.Process | None = None
 
+    def command(self) -> list[str]:
+        return [
+            *[self._binary, "--port", str(self.port), "--bind", "127.0.0.1"],
+            *["--save", "", "--appendonly", "no"],
+        ]
+
     async def start(self) -> None:
         self._process = await asyncio.create_subprocess_exec(
-            *[
-                self._binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
+            *self.command(),
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
         )
@@ -95,3 +94,34 @@ class ThrowawayRedis:
             self._process.kill()
             await self._process.wait()
             self._process = None
+
+
+class SyncThrowawayRedis(ThrowawayRedis):
+    """The same, started and killed without an event loop: for a module's fixture, whose
+    servers outlive any one test's loop."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._popen: subprocess.Popen[bytes] | None = None
+
+    def start_now(self) -> None:
+        self._popen = subprocess.Popen(
+            self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        client = SyncRedis.from_url(self.url, socket_connect_timeout=1)
+        try:
+            for _ in range(100):
+                try:
+                    client.ping()
+                    return
+                except Exception:
+                    time.sleep(0.05)
+            raise RuntimeError("redis-server did not start")
+        finally:
+            client.close()
+
+    def kill_now(self) -> None:
+        if self._popen is not None:
+            self._popen.kill()
+            self._popen.wait()
+            self._popen = None

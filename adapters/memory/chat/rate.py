@@ -1,5 +1,6 @@
-"""A token bucket per user, in this process: 10 messages a second, bursts of 20. Each
-server limits its own share (a user spread over two servers gets up to twice that)."""
+"""A token bucket per user, in this process: 10 messages a second, bursts of 20. Without
+Redis there is one server; with it the bucket is shared (adapters/redis/chat/rate.py) and
+this one only stands in while Redis is unreachable."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ class InMemoryRateLimiter(RateLimiter):
         self._burst = burst
         self._buckets: dict[str, tuple[float, datetime]] = {}  # tokens left, when
 
-    def take(self, user_id: str, now: datetime) -> float | None:
+    async def take(self, user_id: str, now: datetime) -> float | None:
         tokens, then = self._buckets.get(user_id, (self._burst, now))
         tokens = min(self._burst, tokens + max(0.0, (now - then).total_seconds()) * self._rate)
         if tokens < 1:

@@ -39,7 +39,7 @@ class PostMessage:
     ) -> PostedMessage:
         check_message_text(text)
         check_client_id(client_id)
-        wait = self._rate.take(actor.user_id, self._clock.now())
+        wait = await self._rate.take(actor.user_id, self._clock.now())
         if wait is not None:
             seconds = max(1, math.ceil(wait))
             raise PostingTooFast(f"too many messages; retry in {seconds} s", seconds)
