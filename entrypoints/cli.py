@@ -6,8 +6,10 @@ import argparse
 import asyncio
 import getpass
 import logging
+import os
 import sys
 
+from adapters.metrics.prometheus import MULTIPROC_DIR, multiprocess_directory
 from application.accounts.dto import RegisterCommand, UserView
 from domain.shared.errors import DomainError
 from domain.shared.roles import Role
@@ -73,6 +75,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if settings.storage == "memory" and args.workers > 1:
         log.error("CASEWORKS_STORAGE=memory lives in one process: use --workers 1")
         return 2
+    if MULTIPROC_DIR in os.environ:
+        # A directory from elsewhere may hold another run's counts, which would add up.
+        log.error("unset %s: caseworks serve makes a fresh one for its workers", MULTIPROC_DIR)
+        return 2
     resolve_secret_key(settings)  # fail fast, and make the development key once for all workers
     if settings.uses_embedded_database:
         asyncio.run(_migrate(settings))
@@ -107,6 +113,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             body_idle=settings.request_body_idle_timeout_seconds,
         ),
     )
+    if args.workers > 1 and settings.metrics:
+        # Each worker counts in files there; the one that answers /metrics adds them up.
+        with multiprocess_directory():
+            return serve(config)
     return serve(config)
 
 
