@@ -32,6 +32,7 @@ from entrypoints.ws.chat.frames import MAX_FRAME_BYTES
 from entrypoints.ws.protocol import StallProofWebSocketProtocol
 
 log = logging.getLogger("caseworks.cli")
+WORKER_HEALTHCHECK_SECONDS = 30
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,6 +89,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        # A worker answers the supervisor's health pings only once it has imported the
+        # app: uvicorn's 5 s killed and respawned every worker, for ever, on a busy 2-core
+        # machine (seen here at load 10). A hung worker is still replaced, a little later.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         log_config=None,  # keep our JSON logging
         access_log=False,  # ours never logs query strings
         # X-Forwarded-For/-Proto are believed only from the proxies named in settings: a
