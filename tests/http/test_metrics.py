@@ -4,19 +4,23 @@ clients CASEWORKS_METRICS_ALLOW names (404 to others, as if it did not exist).""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from entrypoints.container import Container, close_resources
 from entrypoints.http.app import create_app
+from tests.http.chat_sockets import chat_app, next_of, sign_up
 from tests.http.clinic_helpers import add_patient, at, book, clinician
 from tests.http.conftest import PASSWORD, bearer, login, make_container, register
-from tests.http.metrics_helpers import LOOPBACK, scrape, value
+from tests.http.metrics_helpers import LOOPBACK, parse, scrape, value
 from tests.http.shop_helpers import add_product
 
 MakeApp = Callable[..., FastAPI]
@@ -176,3 +180,38 @@ async def test_pool_connections_in_use_are_gauged(
     assert value(samples, checked_out, pool="write") == 0
     assert value(samples, checked_out, pool="read") == 0
     assert value(samples, "caseworks_db_pool_size", pool="read") >= 1
+
+
+def eventually(check: Callable[[], bool], seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_open_websockets_are_gauged(tmp_path: Path, sqlite_template: Path) -> None:
+    def sockets_open(chat: TestClient) -> float:
+        response = chat.get("/metrics")  # TestClient's address is a name: allow any
+        assert response.status_code == 200
+        return value(parse(response.text), "caseworks_websockets_open")
+
+    with chat_app(tmp_path, sqlite_template, metrics_allow=["*"]) as chat:
+        alice, bob = sign_up(chat, "alice"), sign_up(chat, "bob")
+        assert sockets_open(chat) == 0
+        with chat.websocket_connect("/ws/rooms/general", headers=alice) as a:
+            next_of(a, "ready")
+            assert sockets_open(chat) == 1
+            with chat.websocket_connect("/ws/rooms/general", headers=bob) as b:
+                next_of(b, "ready")
+                assert sockets_open(chat) == 2
+                a.send_json({"type": "message", "text": "hi"})  # over the socket: counted too
+                next_of(b, "message")
+            next_of(a, "presence")  # bob left; his socket's task ends just after
+            assert eventually(lambda: sockets_open(chat) == 1)
+        # Refused before the handshake completes: never open.
+        with pytest.raises(WebSocketDisconnect), chat.websocket_connect("/ws/rooms/general") as no:
+            no.receive_json()
+        assert eventually(lambda: sockets_open(chat) == 0)
+        assert value(parse(chat.get("/metrics").text), "caseworks_messages_posted_total") == 1
