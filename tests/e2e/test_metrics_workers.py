@@ -20,7 +20,7 @@ MAX_REQUESTS = 400
 async def _live_requests(base_url: str) -> tuple[int, set[str]]:
     """Concurrent GET /health/live on fresh connections, until two workers have answered:
     how many were sent, and the workers seen (a request id starts with its process's prefix)."""
-    sent, workers = 0, set()
+    sent, workers = 0, set[str]()
     no_reuse = httpx.Limits(max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=base_url, limits=no_reuse, timeout=10) as client:
         while len(workers) < 2 and sent < MAX_REQUESTS:
