@@ -24,7 +24,7 @@ from entrypoints.http.cors import ProblemCORSMiddleware
 from entrypoints.http.deps import SECURITY_SCHEMES
 from entrypoints.http.docs import install_docs
 from entrypoints.http.errors import install_error_handlers
-from entrypoints.http.metrics import MetricsAccess, install_metrics
+from entrypoints.http.metrics import MetricsAccess, flushing, install_metrics
 from entrypoints.http.middleware import RequestContextMiddleware, RequestGuardMiddleware
 from entrypoints.http.problems import Problem
 from entrypoints.http.shop import routes as shop
@@ -64,12 +64,11 @@ def create_app(container: Container) -> FastAPI:
             async with (
                 running_jobs(registered(jobs_by_context(container))),
                 renewing_presence(container.chat.presence()),
+                flushing(metrics),
             ):
                 yield
         finally:
             await close_resources(container)
-            if metrics is not None:
-                metrics.process_stopping()
 
     app = FastAPI(
         title="Caseworks",

@@ -10,8 +10,11 @@ client, so it is refused, lest a same-host reverse proxy publish /metrics to eve
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from fastapi import FastAPI, Request, Response
@@ -23,6 +26,7 @@ from adapters.metrics.prometheus import PrometheusMetrics
 from entrypoints.http.problems import problem_response
 
 METRICS_URL = "/metrics"
+FLUSH_SECONDS = 1.0  # how far behind a worker's requests may be in another's scrape
 _FORWARDING_HEADERS = frozenset({b"x-forwarded-for", b"forwarded", b"x-real-ip"})
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -63,8 +67,32 @@ def install_metrics(app: FastAPI, metrics: PrometheusMetrics, access: MetricsAcc
     async def scrape(request: Request) -> Response:
         if not access.permits(request.scope):
             return problem_response(404, "not_found", "Not Found")
+        metrics.flush()  # on the loop's thread, the one that tallies
         # Off the loop: with --workers N this reads every worker's files.
         body = await run_in_threadpool(metrics.exposition)
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     app.add_route(METRICS_URL, scrape, methods=["GET"], include_in_schema=False)
+
+
+@asynccontextmanager
+async def flushing(metrics: PrometheusMetrics | None) -> AsyncIterator[None]:
+    """While the server runs: this worker's tallies reach its metrics every second (for
+    the scrapes other workers answer), and its last ones when it stops."""
+    if metrics is None:
+        yield
+        return
+
+    async def flush_often() -> None:
+        while True:
+            await asyncio.sleep(FLUSH_SECONDS)
+            metrics.flush()
+
+    task = asyncio.create_task(flush_often())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        metrics.process_stopping()
