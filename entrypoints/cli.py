@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 
+from adapters.metrics.prometheus import MULTIPROC_DIR, multiprocess_directory
 from application.accounts.dto import RegisterCommand, UserView
 from domain.shared.errors import DomainError
 from domain.shared.roles import Role
@@ -36,6 +37,7 @@ from entrypoints.ws.chat.frames import MAX_FRAME_BYTES
 from entrypoints.ws.protocol import StallProofWebSocketProtocol
 
 log = logging.getLogger("caseworks.cli")
+WORKER_HEALTHCHECK_SECONDS = 30
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,6 +81,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if settings.storage == "memory" and args.workers > 1:
         log.error("CASEWORKS_STORAGE=memory lives in one process: use --workers 1")
         return 2
+    if MULTIPROC_DIR in os.environ:
+        # A directory from elsewhere may hold another run's counts, which would add up.
+        log.error("unset %s: caseworks serve makes a fresh one for its workers", MULTIPROC_DIR)
+        return 2
     resolve_secret_key(settings)  # fail fast, and make the development key once for all workers
     if settings.uses_embedded_database:
         asyncio.run(_migrate(settings))
@@ -92,6 +98,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        # A worker answers the supervisor's health pings only once it has imported the
+        # app: uvicorn's 5 s killed and respawned every worker, for ever, on a busy 2-core
+        # machine (seen here at load 10). A hung worker is still replaced, a little later.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         log_config=None,  # keep our JSON logging
         access_log=False,  # ours never logs query strings
         # X-Forwarded-For/-Proto are believed only from the proxies named in settings: a
@@ -117,6 +127,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             body_idle=settings.request_body_idle_timeout_seconds,
         ),
     )
+    if args.workers > 1 and settings.metrics:
+        # Each worker counts in files there; the one that answers /metrics adds them up.
+        with multiprocess_directory():
+            return serve(config)
     return serve(config)
 
 

@@ -28,6 +28,7 @@ from adapters.memory.shop.uow import InMemoryShopUnitOfWork
 from adapters.memory.store import MemoryStore
 from adapters.memory.todos import InMemoryTodosUnitOfWork
 from adapters.memory.uow import InMemoryUnitOfWork
+from adapters.metrics.prometheus import PrometheusMetrics
 from adapters.readiness import AllReadinessProbes
 from adapters.redis.accounts.fallback import FallbackKnownClients, FallbackLoginThrottle
 from adapters.redis.accounts.throttle import RedisKnownClients, RedisLoginThrottle
@@ -63,6 +64,7 @@ from application.accounts.ports import KnownClients, LoginThrottle, PasswordHash
 from application.chat.bus import MessageBus
 from application.chat.ports import RateLimiter
 from application.chat.presence import Presence
+from application.shared.events import NO_EVENTS, BusinessEvents
 from application.shared.idempotency import ForgetIdempotencyKeys
 from application.shared.jobs import Job
 from application.shared.ports import Clock, ReadinessProbe
@@ -85,17 +87,35 @@ from entrypoints.settings import (
 log = logging.getLogger("caseworks.container")
 
 
+def _metrics(enabled: bool) -> PrometheusMetrics | None:
+    return PrometheusMetrics() if enabled else None
+
+
+def _business_events(metrics: PrometheusMetrics | None) -> BusinessEvents:
+    return NO_EVENTS if metrics is None else metrics
+
+
 def _closing_engine(
-    resources: AsyncExitStack[bool | None], url: str, pool_size: int, autocommit: bool = False
+    resources: AsyncExitStack[bool | None],
+    url: str,
+    pool_size: int,
+    autocommit: bool = False,
+    metrics: PrometheusMetrics | None = None,
 ) -> AsyncEngine:
     engine = create_engine(url, pool_size, autocommit)
     resources.push_async_callback(engine.dispose)
+    if metrics is not None:
+        metrics.watch_pool("read" if autocommit else "write", engine.pool)
     return engine
 
 
-def _closing_sqlite_reader(resources: AsyncExitStack, url: str) -> Engine:
+def _closing_sqlite_reader(
+    resources: AsyncExitStack, url: str, metrics: PrometheusMetrics | None = None
+) -> Engine:
     reader = create_sqlite_reader(url)
     resources.callback(reader.dispose)
+    if metrics is not None:
+        metrics.watch_pool("read", reader.pool)
     return reader
 
 
@@ -233,6 +253,11 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
 
+    # Prometheus metrics (CASEWORKS_METRICS), one registry per container; None when off.
+    # The use cases count business events through the BusinessEvents port.
+    metrics = providers.Singleton(_metrics, config.metrics)
+    business_events = providers.Singleton(_business_events, metrics)
+
     # What holds pools or files registers its closing here when it is made; the app's
     # lifespan (and every other user of a container) releases them all with
     # close_resources(): one mechanism, whatever the backend.
@@ -243,16 +268,18 @@ class Container(containers.DeclarativeContainer):
     # says whether it reads or writes.
     memory_store = providers.Singleton(MemoryStore)
     engine = providers.Singleton(
-        _closing_engine, resources, config.database_url, config.db_pool_size
+        _closing_engine, resources, config.database_url, config.db_pool_size, metrics=metrics
     )
     # SQLite reads run inline on the loop (adapters/sql/sqlite_reads.py); writes queue on
     # this process's gate before BEGIN IMMEDIATE.
-    sqlite_reader = providers.Singleton(_closing_sqlite_reader, resources, config.database_url)
+    sqlite_reader = providers.Singleton(
+        _closing_sqlite_reader, resources, config.database_url, metrics
+    )
     sqlite_reads = providers.Singleton(SqliteInlineReads, sqlite_reader)
     sqlite_write_gate = providers.Singleton(asyncio.Lock)
     # PostgreSQL reads have a pool of their own (adapters/sql/postgres_reads.py).
     read_engine = providers.Singleton(
-        _closing_engine, resources, config.database_url, config.db_pool_size, True
+        _closing_engine, resources, config.database_url, config.db_pool_size, True, metrics
     )
     postgres_reads = providers.Singleton(PostgresReadTransactions, read_engine)
     # The reads of one HTTP request share one read transaction (adapters/sql/reads.py).
@@ -321,6 +348,7 @@ class Container(containers.DeclarativeContainer):
         login_throttle=limits.provided.login_throttle,
         account_throttle=limits.provided.account_throttle,
         known_clients=limits.provided.known_clients,
+        events=business_events,
     )
     todos = providers.Container(
         TodosContainer,
@@ -334,11 +362,13 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         # Paying stands in for a payment provider.
         payments=providers.Singleton(InMemoryPaymentGateway),
+        events=business_events,
     )
     clinic = providers.Container(
         ClinicContainer,
         uow=_storage.units_of_work(InMemoryClinicUnitOfWork, SqlClinicUnitOfWork),
         clock=clock,
+        events=business_events,
     )
     # The chat's fan-out: one bus and one presence registry per process, closed with the
     # resources; in-process when CASEWORKS_REDIS_URL is unset, else Redis (several servers).
@@ -353,6 +383,7 @@ class Container(containers.DeclarativeContainer):
         presence=chat_fanout.provided.presence,
         # 10 messages a second, bursts of 20, a user: on Redis, across every server.
         rate_limiter=limits.provided.chat_rate,
+        events=business_events,
     )
 
     # Ready: the storage answers, and so does the chat's bus (when it is Redis: the bus

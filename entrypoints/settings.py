@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import secrets
@@ -92,6 +93,12 @@ class Settings(BaseSettings):
     ws_ping_seconds: float = Field(20.0, gt=0, le=300)
     log_level: str = "INFO"
     access_log: bool = True
+    # Prometheus metrics at /metrics ("off" removes the route), answered only to clients
+    # of these addresses or networks ("*": any); others get a 404. Loopback by default: a
+    # scraper on the same host (or in the same pod) works as shipped, while traffic rates
+    # per route and business counts are not published to the internet by accident.
+    metrics: bool = True
+    metrics_allow: Annotated[list[str], NoDecode] = ["127.0.0.0/8", "::1"]
 
     @field_validator("cors_origins", "allowed_hosts", "trusted_proxies", mode="before")
     @classmethod
@@ -99,6 +106,22 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("metrics_allow", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [network.strip() for network in value.split(",") if network.strip()]
+        return value
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _check_networks(cls, value: list[str]) -> list[str]:
+        # Refused at start, not at the first scrape: "10.0.0.0/33" is a typo to fix now.
+        return [
+            entry if entry == "*" else str(ipaddress.ip_network(entry, strict=False))
+            for entry in value
+        ]
 
     @field_validator("currency")
     @classmethod

@@ -18,6 +18,7 @@ from application.accounts.use_cases.passwords import ChangePassword
 from application.accounts.use_cases.registration import CreateFirstAdmin, RegisterUser
 from application.accounts.use_cases.sessions import Authenticate, Logout, RefreshTokens
 from application.accounts.use_cases.users import ChangeRole, GetCurrentUser, GetUser, ListUsers
+from application.shared.events import NO_EVENTS, BusinessEvents
 from application.shared.ports import Clock
 
 
@@ -32,13 +33,17 @@ class AccountsContainer(containers.DeclarativeContainer):
     login_throttle = providers.Dependency(instance_of=LoginThrottle)
     account_throttle = providers.Dependency(instance_of=LoginThrottle)
     known_clients = providers.Dependency(instance_of=KnownClients)
+    # What operators count (the Prometheus adapter in the app; nothing by default).
+    events = providers.Dependency(instance_of=BusinessEvents, default=NO_EVENTS)
 
     login_limits = providers.Singleton(LoginLimits, login_throttle, account_throttle, known_clients)
     session_policy = providers.Singleton(SessionPolicy, config.refresh_token_days)
 
     register_user = providers.Factory(RegisterUser, uow, hasher, common_passwords, clock)
     create_first_admin = providers.Factory(CreateFirstAdmin, uow, register_user)
-    login = providers.Factory(Login, uow, hasher, tokens, login_limits, clock, session_policy)
+    login = providers.Factory(
+        Login, uow, hasher, tokens, login_limits, clock, session_policy, events=events
+    )
     authenticate = providers.Factory(Authenticate, uow, tokens, clock)
     refresh_tokens = providers.Factory(RefreshTokens, uow, tokens, clock)
     logout = providers.Factory(Logout, uow, clock)

@@ -13,6 +13,7 @@ from application.chat.use_cases.messages import REPLAY_MAX, PostMessage, ReadMes
 from application.chat.use_cases.presence import EnterRoom, ExitRoom, ListOnline
 from application.chat.use_cases.rooms import CreateRoom, GetRoom, ListRooms
 from application.chat.use_cases.tickets import CheckSession, IssueTicket, RedeemTicket
+from application.shared.events import NO_EVENTS, BusinessEvents
 from application.shared.ports import Clock
 
 
@@ -22,6 +23,8 @@ class ChatContainer(containers.DeclarativeContainer):
     bus = providers.Dependency(instance_of=MessageBus)
     rate_limiter = providers.Dependency(instance_of=RateLimiter)
     presence = providers.Dependency(instance_of=Presence)
+    # What operators count (the Prometheus adapter in the app; nothing by default).
+    events = providers.Dependency(instance_of=BusinessEvents, default=NO_EVENTS)
 
     create_room = providers.Factory(CreateRoom, uow, clock)
     list_rooms = providers.Factory(ListRooms, uow)
@@ -30,7 +33,7 @@ class ChatContainer(containers.DeclarativeContainer):
     leave_room = providers.Factory(LeaveRoom, uow)
     invite_member = providers.Factory(InviteMember, uow, clock)
     list_members = providers.Factory(ListMembers, uow)
-    post_message = providers.Factory(PostMessage, uow, clock, bus, rate_limiter)
+    post_message = providers.Factory(PostMessage, uow, clock, bus, rate_limiter, events=events)
     read_messages = providers.Factory(ReadMessages, uow)
     # The WebSocket's catch-up: up to REPLAY_MAX + 1 at once (one more says "reset").
     replay_messages = providers.Factory(ReadMessages, uow, max_limit=REPLAY_MAX + 1)

@@ -26,12 +26,15 @@ from application.clinic.use_cases.prescriptions import (
     Prescribe,
 )
 from application.clinic.use_cases.schedule import GetAvailability, SetWorkingHours
+from application.shared.events import NO_EVENTS, BusinessEvents
 from application.shared.ports import Clock
 
 
 class ClinicContainer(containers.DeclarativeContainer):
     uow = providers.Dependency(instance_of=ClinicUnitOfWork)
     clock = providers.Dependency(instance_of=Clock)
+    # What operators count (the Prometheus adapter in the app; nothing by default).
+    events = providers.Dependency(instance_of=BusinessEvents, default=NO_EVENTS)
 
     create_patient = providers.Factory(CreatePatient, uow, clock)
     get_patient = providers.Factory(GetPatient, uow, clock)
@@ -39,7 +42,7 @@ class ClinicContainer(containers.DeclarativeContainer):
     search_patients = providers.Factory(SearchPatients, uow, clock)
     set_working_hours = providers.Factory(SetWorkingHours, uow)
     get_availability = providers.Factory(GetAvailability, uow, clock)
-    book_appointment = providers.Factory(BookAppointment, uow, clock)
+    book_appointment = providers.Factory(BookAppointment, uow, clock, events=events)
     get_appointment = providers.Factory(GetAppointment, uow, clock)
     cancel_appointment = providers.Factory(CancelAppointment, uow, clock)
     change_appointment_status = providers.Factory(ChangeAppointmentStatus, uow, clock)

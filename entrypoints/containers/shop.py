@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from application.shared.events import NO_EVENTS, BusinessEvents
 from application.shared.ports import Clock
 from application.shop.ports import PaymentGateway, ShopUnitOfWork
 from application.shop.use_cases.browsing import GetProduct, ListProducts
@@ -30,6 +31,8 @@ class ShopContainer(containers.DeclarativeContainer):
     uow = providers.Dependency(instance_of=ShopUnitOfWork)
     clock = providers.Dependency(instance_of=Clock)
     payments = providers.Dependency(instance_of=PaymentGateway)
+    # What operators count (the Prometheus adapter in the app; nothing by default).
+    events = providers.Dependency(instance_of=BusinessEvents, default=NO_EVENTS)
 
     # One currency per shop (CASEWORKS_CURRENCY).
     currency = providers.Singleton(Currency.of, config.currency)
@@ -42,7 +45,12 @@ class ShopContainer(containers.DeclarativeContainer):
     list_products = providers.Factory(ListProducts, uow)
     # An order's payment deadline is set when it is placed (CASEWORKS_ORDER_EXPIRY_MINUTES).
     place_order = providers.Factory(
-        PlaceOrder, uow, clock, currency, expiry_minutes=config.order_expiry_minutes
+        PlaceOrder,
+        uow,
+        clock,
+        currency,
+        expiry_minutes=config.order_expiry_minutes,
+        events=events,
     )
     pay_order = providers.Factory(PayOrder, uow, clock, payments)
     ship_order = providers.Factory(ShipOrder, uow, clock)

@@ -24,6 +24,7 @@ from entrypoints.http.cors import ProblemCORSMiddleware
 from entrypoints.http.deps import SECURITY_SCHEMES
 from entrypoints.http.docs import install_docs
 from entrypoints.http.errors import install_error_handlers
+from entrypoints.http.metrics import MetricsAccess, flushing, install_metrics
 from entrypoints.http.middleware import RequestContextMiddleware, RequestGuardMiddleware
 from entrypoints.http.problems import Problem
 from entrypoints.http.shop import routes as shop
@@ -52,6 +53,8 @@ and `{"type":"error","code","detail"}`. Close codes: 1008 credentials, origin or
 
 
 def create_app(container: Container) -> FastAPI:
+    metrics = container.metrics()
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         try:
@@ -61,6 +64,7 @@ def create_app(container: Container) -> FastAPI:
             async with (
                 running_jobs(registered(jobs_by_context(container))),
                 renewing_presence(container.chat.presence()),
+                flushing(metrics),
             ):
                 yield
         finally:
@@ -97,6 +101,12 @@ def create_app(container: Container) -> FastAPI:
     publish_money_schemas(app, container.shop.currency())  # prices in this shop's currency
     install_docs(app)
     install_chat_page(app)  # the browser page at /chat (no CDN either)
+    if metrics is not None:
+        access = MetricsAccess.of(
+            container.config.metrics_allow(),
+            proxies_trusted=bool(container.config.trusted_proxies()),
+        )
+        install_metrics(app, metrics, access)
     install_error_handlers(app)
     _complete_openapi(app)
 
@@ -127,6 +137,7 @@ def create_app(container: Container) -> FastAPI:
         RequestContextMiddleware,
         log_requests=container.config.access_log(),
         storage=container.request_reads(),
+        metrics=metrics,
     )
     return app
 

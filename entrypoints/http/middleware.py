@@ -27,16 +27,35 @@ class RequestScope(Protocol):
     def scope(self) -> AbstractAsyncContextManager[None]: ...
 
 
+class RequestMetrics(Protocol):
+    """What this middleware reports (adapters/metrics/prometheus.py)."""
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None: ...
+
+    def socket_opened(self) -> None: ...
+
+    def socket_closed(self) -> None: ...
+
+
+UNMATCHED_ROUTE = "unmatched"
+
+
 class RequestContextMiddleware:
-    """Gives every request an id (kept from X-Request-ID when it is safe) and logs it, and
-    runs it inside the storage's request scope, when it has one."""
+    """Gives every request an id (kept from X-Request-ID when it is safe) and logs it,
+    runs it inside the storage's request scope, when it has one, and reports it to the
+    metrics: here, where the status and the time are known already, at no second layer."""
 
     def __init__(
-        self, app: ASGIApp, log_requests: bool = True, storage: RequestScope | None = None
+        self,
+        app: ASGIApp,
+        log_requests: bool = True,
+        storage: RequestScope | None = None,
+        metrics: RequestMetrics | None = None,
     ) -> None:
         self.app = app
         self.log_requests = log_requests
         self.storage = storage
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -46,16 +65,19 @@ class RequestContextMiddleware:
         header = (b"x-request-id", request_id.encode())
         token = request_id_var.set(request_id)
         started = time.perf_counter()
-        status, responded = 500, False
+        status, responded, accepted = 500, False, False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status, responded
+            nonlocal status, responded, accepted
             if message["type"] == "http.response.start":
                 status, responded = message["status"], True
                 # A new list: the response object's own header list is left untouched.
                 message["headers"] = [*message.get("headers", ()), header]
             elif message["type"] == "websocket.accept":
                 status = 101  # switched protocols: the socket's own close code is its story
+                if self.metrics is not None:
+                    self.metrics.socket_opened()
+                    accepted = True
             elif message["type"] == "websocket.close" and status == 500:
                 status = 403  # refused before the handshake completed
             await send(message)
@@ -74,6 +96,13 @@ class RequestContextMiddleware:
                 raise
             await internal_error_response()(scope, receive, send_with_id)
         finally:
+            elapsed = time.perf_counter() - started
+            if self.metrics is not None:
+                if scope["type"] == "http":
+                    route = route_template(scope)
+                    self.metrics.observe_request(scope["method"], route, status, elapsed)
+                elif accepted:
+                    self.metrics.socket_closed()
             if self.log_requests:
                 access_log.info(
                     "request",
@@ -81,10 +110,17 @@ class RequestContextMiddleware:
                         "method": scope.get("method", "WS"),
                         "path": scope["path"],  # never the query string
                         "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                        "duration_ms": round(elapsed * 1000, 2),
                     },
                 )
             request_id_var.reset(token)
+
+
+def route_template(scope: Scope) -> str:
+    """The template of the route that answered ("/todos/{todo_id}"), which the router
+    leaves in the scope; a request no route matched has only its path, unbounded."""
+    path: str = getattr(scope.get("route"), "path", UNMATCHED_ROUTE)
+    return path
 
 
 # A random per-process prefix and a counter: unique, and cheaper than uuid4 (a syscall).

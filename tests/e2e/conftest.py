@@ -84,10 +84,15 @@ def server(tmp_path: Path, server_env: dict[str, str]) -> Iterator[Server]:
 
 @contextmanager
 def running_server(
-    env: dict[str, str], cwd: Path, *args: str, open_files: int | None = None
+    env: dict[str, str],
+    cwd: Path,
+    *args: str,
+    open_files: int | None = None,
+    startup_timeout: float = STARTUP_TIMEOUT,
 ) -> Iterator[Server]:
     """`caseworks serve` with this environment, for tests that need other settings;
-    `open_files` sets the server's RLIMIT_NOFILE (capped by the hard limit)."""
+    `open_files` sets the server's RLIMIT_NOFILE (capped by the hard limit); several
+    workers may need a longer `startup_timeout` on a busy machine."""
     port = free_port()
     stderr_path = cwd / f"stderr-{port}.log"
     with stderr_path.open("wb") as stderr:
@@ -102,7 +107,7 @@ def running_server(
         )
         try:
             base_url = f"http://127.0.0.1:{port}"
-            _wait_until_ready(base_url, process, stderr_path)
+            _wait_until_ready(base_url, process, stderr_path, startup_timeout)
             yield Server(base_url, stderr_path, process.pid, port)
         finally:
             process.terminate()
@@ -120,8 +125,10 @@ def _limit_open_files(count: int) -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (count, hard))
 
 
-def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
+def _wait_until_ready(
+    base_url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = STARTUP_TIMEOUT
+) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()}")
@@ -131,7 +138,7 @@ def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    pytest.fail(f"server not ready within {STARTUP_TIMEOUT}s:\n{log.read_text()}")
+    pytest.fail(f"server not ready within {timeout}s:\n{log.read_text()}")
 
 
 # The chat's shared single server (a session fixture): imported last, as it builds on the above.

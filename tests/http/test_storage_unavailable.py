@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import json
+import logging
+import queue
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from logging.handlers import QueueHandler, QueueListener
+from typing import Any
 
 import httpx
 import pytest
 
 from entrypoints.container import build_container, close_resources
 from entrypoints.http.app import create_app
+from entrypoints.logging_setup import JsonFormatter, RequestIdFilter
 from entrypoints.settings import Settings
 from tests.http.conftest import PASSWORD, SECRET
 
@@ -50,3 +57,70 @@ async def test_readiness_reports_the_database_down(unreachable: httpx.AsyncClien
     response = await unreachable.get("/health/ready")
     assert response.status_code == 503
     assert response.json()["code"] == "not_ready"
+
+
+@pytest.fixture
+def json_log_lines() -> Iterator[Callable[[], list[dict[str, Any]]]]:
+    """What the app logs, as JSON lines, through a queue: the lines are formatted on the
+    listener's thread, where no request's context is, so only the request id stamped on a
+    record when it was made (RequestIdFilter) can reach them."""
+    stream = io.StringIO()
+    output = logging.StreamHandler(stream)
+    output.setFormatter(JsonFormatter())
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    handler = QueueHandler(records)
+    handler.addFilter(RequestIdFilter())
+    listener = QueueListener(records, output)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    listener.start()
+    running = True
+
+    def lines() -> list[dict[str, Any]]:
+        nonlocal running
+        if running:
+            listener.stop()  # every record queued so far is written
+            running = False
+        return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+    try:
+        yield lines
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        lines()
+
+
+async def test_a_storage_error_logs_the_request_id_of_its_request(
+    json_log_lines: Callable[[], list[dict[str, Any]]],
+) -> None:
+    settings = Settings(
+        database_url=f"postgresql+asyncpg://postgres@127.0.0.1:{closed_port()}/test",
+        secret_key=SECRET,
+        argon2_profile="CHEAPEST",
+        access_log=True,
+        allowed_hosts=["testserver"],
+        _env_file=None,
+    )
+    container = build_container(settings)
+    transport = httpx.ASGITransport(app=create_app(container))
+    body = {"username": "alice", "password": PASSWORD}
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        given = await client.post("/register", json=body, headers={"X-Request-ID": "trace-1.a"})
+        assigned = await client.post("/register", json=body)
+    await close_resources(container)
+
+    assert given.headers["x-request-id"] == "trace-1.a"
+    logged = json_log_lines()
+    for response in (given, assigned):
+        assert response.status_code == 503
+        ours = [
+            line for line in logged if line.get("request_id") == response.headers["x-request-id"]
+        ]
+        [error] = [line for line in ours if line["logger"] == "caseworks.http"]
+        assert error["msg"].startswith("storage unavailable")
+        assert error["level"] == "error"
+        [access] = [line for line in ours if line["logger"] == "caseworks.access"]
+        assert access["status"] == 503

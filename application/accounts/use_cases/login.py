@@ -10,6 +10,7 @@ from application.accounts.ports import (
     PasswordHasherBusy,
     TokenService,
 )
+from application.shared.events import NO_EVENTS, BusinessEvent, BusinessEvents
 from application.shared.ids import new_id
 from application.shared.ports import Clock
 from domain.accounts.errors import InvalidCredentials
@@ -26,6 +27,7 @@ class Login:
         limits: LoginLimits,
         clock: Clock,
         policy: SessionPolicy,
+        events: BusinessEvents = NO_EVENTS,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
@@ -33,6 +35,7 @@ class Login:
         self._limits = limits
         self._clock = clock
         self._policy = policy
+        self._events = events
 
     async def execute(self, cmd: LoginCommand) -> TokenPair:
         # Before the throttle, the lookup and the hasher: none of them can take such text.
@@ -50,6 +53,7 @@ class Login:
             await self._hasher.verify_dummy(cmd.password)
         if user is None or not await self._hasher.verify(user.password_hash, cmd.password):
             # One message for both cases: the answer must not reveal which accounts exist.
+            self._events.record(BusinessEvent.LOGIN_FAILED)
             raise InvalidCredentials("incorrect username or password")
         await self._limits.succeeded(name, cmd.client)
         return await self._open_session(user, cmd.password)
@@ -72,6 +76,7 @@ class Login:
             # conditional write takes the row, so it also waits for a change in progress.
             seen = user.password_hash
             if not await uow.users.update_password_hash(user.id, new_hash or seen, seen):
+                self._events.record(BusinessEvent.LOGIN_FAILED)
                 raise InvalidCredentials("incorrect username or password")
             await uow.sessions.add(session)
             token_hash = self._tokens.hash_refresh_token(refresh)

@@ -11,6 +11,7 @@ from application.chat.dto import MessagesRead, PostedMessage, message_frame
 from application.chat.ports import ChatUnitOfWork, DuplicateClientId, RateLimiter
 from application.chat.use_cases.access import readable_room, require_member
 from application.shared.actor import Actor
+from application.shared.events import NO_EVENTS, BusinessEvent, BusinessEvents
 from application.shared.ports import Clock
 from domain.chat.errors import PostingTooFast
 from domain.chat.messages import Message, check_client_id, check_message_text
@@ -27,9 +28,15 @@ MESSAGE_ID_MAX = 2**31 - 1  # what every storage's integer column holds
 
 class PostMessage:
     def __init__(
-        self, uow: ChatUnitOfWork, clock: Clock, bus: MessageBus, rate: RateLimiter
+        self,
+        uow: ChatUnitOfWork,
+        clock: Clock,
+        bus: MessageBus,
+        rate: RateLimiter,
+        events: BusinessEvents = NO_EVENTS,
     ) -> None:
         self._uow = uow
+        self._events = events
         self._clock = clock
         self._bus = bus
         self._rate = rate
@@ -50,6 +57,7 @@ class PostMessage:
             # unique constraint is what guarantees it): the stored one is the answer.
             posted = await self._existing(actor, room_id, client_id)
         if posted.created:
+            self._events.record(BusinessEvent.MESSAGE_POSTED)
             await self._publish(posted.message)
         return posted
 

@@ -15,19 +15,23 @@ from application.clinic.use_cases.access import (
 )
 from application.clinic.use_cases.audit import Auditor
 from application.shared.actor import Actor
+from application.shared.events import NO_EVENTS, BusinessEvent, BusinessEvents
 from application.shared.idempotency import Claim, IdempotencyKeys, Replay, fingerprint
 from application.shared.ids import check_id, new_id
 from application.shared.ports import Clock
 from domain.clinic.appointments import Appointment, check_interval, clean_reason
 from domain.clinic.audit import AuditAction
-from domain.clinic.errors import AppointmentNotFound, OutsideWorkingHours
+from domain.clinic.errors import AppointmentNotFound, OutsideWorkingHours, SlotTaken
 
 APPOINTMENT = "Appointment"
 
 
 class BookAppointment:
-    def __init__(self, uow: ClinicUnitOfWork, clock: Clock) -> None:
+    def __init__(
+        self, uow: ClinicUnitOfWork, clock: Clock, events: BusinessEvents = NO_EVENTS
+    ) -> None:
         self._uow = uow
+        self._events = events
         self._clock = clock
         self._keys = IdempotencyKeys(uow, clock)
         self._audit = Auditor(uow, clock)
@@ -47,7 +51,11 @@ class BookAppointment:
         }
 
         async def book(claim: Claim | None) -> Appointment:
-            return await self._book(cmd, claim)
+            try:
+                return await self._book(cmd, claim)
+            except SlotTaken:  # by the rule, or by the database's constraint in a race
+                self._events.record(BusinessEvent.BOOKING_REFUSED)
+                raise
 
         # A refusal names the patient asked for: they see it in their access log.
         attempt = (cmd.actor, AuditAction.CREATE, (APPOINTMENT, ""), cmd.patient_id)

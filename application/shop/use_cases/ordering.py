@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from application.shared.events import NO_EVENTS, BusinessEvent, BusinessEvents
 from application.shared.idempotency import Claim, IdempotencyKeys, Replay, fingerprint
 from application.shared.ids import check_id, new_id
 from application.shared.ports import Clock
@@ -30,6 +31,7 @@ class PlaceOrder:
         clock: Clock,
         currency: Currency,
         expiry_minutes: int = DEFAULT_EXPIRY_MINUTES,
+        events: BusinessEvents = NO_EVENTS,
     ) -> None:
         if expiry_minutes < 1:
             raise ValueError("expiry_minutes must be positive")
@@ -38,6 +40,7 @@ class PlaceOrder:
         self._currency = currency
         self._pay_within = timedelta(minutes=expiry_minutes)
         self._keys = IdempotencyKeys(uow, clock)
+        self._events = events
 
     async def execute(self, cmd: PlaceOrderCommand) -> OrderView:
         requests = _checked_lines(cmd.lines)  # before any storage
@@ -53,6 +56,7 @@ class PlaceOrder:
         )
         if isinstance(placed, Replay):
             return OrderView.from_order(await self._placed(placed.result_id), replayed=True)
+        self._events.record(BusinessEvent.ORDER_PLACED)
         return OrderView.from_order(placed)
 
     async def _place(

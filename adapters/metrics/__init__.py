@@ -1,0 +1,1 @@
+"""What operators observe: the metrics adapters."""
