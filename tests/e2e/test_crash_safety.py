@@ -57,6 +57,9 @@ CLIENTS_PER_CONTEXT = 4
 KILL_AFTER = 150
 AT_LEAST = 15
 LOAD_TIMEOUT = 60.0  # the load reaches KILL_AFTER in a second or two
+# A start is a few seconds, but this test starts four servers, and on a machine busy with
+# other jobs one took over 20 s: a slow start is not what this test is about.
+STARTUP_TIMEOUT = 60.0
 
 
 def integrity(database: Path) -> list[tuple[str]]:
@@ -92,7 +95,7 @@ async def test_every_acknowledged_write_survives_a_sigkill_mid_load(
     backend, database_url = database
     env = cluster_env(database_url)
     async with httpx.AsyncClient(timeout=TIMEOUT, limits=LIMITS) as http:
-        with running_server(env, tmp_path) as first:
+        with running_server(env, tmp_path, startup_timeout=STARTUP_TIMEOUT) as first:
             admin = await admin_headers(first)
             world = await make_world(http, first.base_url, admin)
             ledger = Ledger(first.pid, KILL_AFTER, AT_LEAST)
@@ -119,7 +122,7 @@ async def test_every_acknowledged_write_survives_a_sigkill_mid_load(
             sqlite_file = tmp_path / "shared.db"
             assert integrity_as_left(sqlite_file, tmp_path / "as-left") == [("ok",)]
 
-        with running_server(env, tmp_path) as restarted:
+        with running_server(env, tmp_path, startup_timeout=STARTUP_TIMEOUT) as restarted:
             await retry_unanswered(http, restarted.base_url, ledger)
             retries = Counter(
                 (c, r.status_code, problem_code(r) or r.headers.get("idempotent-replayed"))
