@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -104,18 +106,28 @@ def running_server(
             stdout=subprocess.DEVNULL,
             stderr=stderr,
             preexec_fn=None if open_files is None else lambda: _limit_open_files(open_files),
+            start_new_session=True,  # its own process group: see _stop
         )
         try:
             base_url = f"http://127.0.0.1:{port}"
             _wait_until_ready(base_url, process, stderr_path, startup_timeout)
             yield Server(base_url, stderr_path, process.pid, port)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL after 10 s; then whatever is left of its process group (with
+    --workers N, workers of a supervisor that was killed, or that a test killed, would
+    otherwise live on, orphaned, and load the machine for the rest of the run)."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _limit_open_files(count: int) -> None:
