@@ -30,6 +30,8 @@ from entrypoints.ws.chat.frames import MAX_FRAME_BYTES
 from entrypoints.ws.protocol import StallProofWebSocketProtocol
 
 log = logging.getLogger("caseworks.cli")
+# How long a worker may take to start (import the app) or to answer while running.
+WORKER_HEALTHCHECK_SECONDS = 30
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,6 +84,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        # uvicorn kills a worker that does not answer its health check within this; its 5 s
+        # default is less than importing the app takes on a busy 2-core host (~10 s seen),
+        # and `--workers N` then restarted its workers for ever without serving.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         log_config=None,  # keep our JSON logging
         access_log=False,  # ours never logs query strings
         # X-Forwarded-For/-Proto are believed only from the proxies named in settings: a
