@@ -64,7 +64,24 @@ def workers(system: System) -> Iterator[Server]:
     """`serve --workers 2` on the same database and Redis (only for the test that needs it:
     under heavy load uvicorn may kill a worker still importing, after 5 s)."""
     with running_server(system.cluster.env, system.cwd, "--workers", "2") as server:
+        await_both_workers(server)
         yield server
+
+
+def worker_of(answer: httpx.Response) -> str:
+    """Which worker answered: request ids start with a prefix of each process's own."""
+    return answer.headers["x-request-id"][:12]
+
+
+def await_both_workers(server: Server) -> None:
+    """Ready means one worker answers; the other may still be starting (a busy machine)."""
+    seen: set[str] = set()
+    deadline = time.monotonic() + 90
+    while len(seen) < 2:
+        assert time.monotonic() < deadline, f"only the workers {seen} answered"
+        with httpx.Client(timeout=5) as fresh:  # a new connection: either may accept it
+            seen.add(worker_of(fresh.get(f"{server.base_url}/health/live")))
+        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -169,7 +186,7 @@ async def test_workers_of_one_server_count_together(
         )
         statuses = [answer.status_code for answer in answers]
         assert sorted(statuses) == [401] * LIMIT + [429] * (30 - LIMIT)
-        workers_seen |= {answer.headers["x-request-id"][:12] for answer in answers}
+        workers_seen |= {worker_of(answer) for answer in answers}
         if len(workers_seen) == 2:
             return
     pytest.fail(f"the bursts reached only the workers {workers_seen}")
