@@ -1,6 +1,6 @@
 """Read transactions: how a database opens them, and one per request.
 
-The reads of one HTTP request share one snapshot.
+The reads of one authenticated HTTP request share one snapshot.
 An authenticated `GET /todos/{id}` reads twice (the caller's session, then the todo), each
 in a read unit of work of its own context; opening and resetting a read transaction costs
 a round trip on PostgreSQL. Inside `RequestReads.scope()` the first read unit of work
@@ -11,6 +11,11 @@ starved the pool under load). The scope closes whatever is still open when the r
 ends. A write unit of work ends it first, so a read
 after a write always sees that write. A read while the shared one is borrowed (reads run
 concurrently in one request) opens one of its own, as outside a scope.
+
+Only a request whose session is checked shares (the edge calls `share()` before the
+check): elsewhere nothing says a second read will come, and a first read kept open would
+hold its connection through whatever follows — a login's password hash, under a login
+flood every connection of the pool.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ class ReadTransactions(abc.ABC):
 @dataclass
 class _Shared:
     reads: ReadTransactions
+    sharing: bool = False  # set by `share()`: the request's session is being checked
     read: ReadTransaction | None = None
     borrowed: bool = False
     uses: int = 0  # read units of work that have borrowed `read`
@@ -65,12 +71,18 @@ class RequestReads:
             await end_shared_read()
             _shared.reset(token)
 
+    def share(self) -> None:
+        """The reads of this request, from its session check on, share one snapshot."""
+        shared = _shared.get()
+        if shared is not None and shared.reads is self._reads:
+            shared.sharing = True
+
 
 async def open_read(reads: ReadTransactions) -> tuple[ReadTransaction, bool]:
     """A read transaction, and whether it is the request's shared one (then the unit of
     work gives it back with `give_back` instead of closing it)."""
     shared = _shared.get()
-    if shared is None or shared.borrowed or shared.reads is not reads:
+    if shared is None or not shared.sharing or shared.borrowed or shared.reads is not reads:
         return await reads.open(), False
     shared.borrowed = True  # before the await: a concurrent read must not open it too
     shared.uses += 1

@@ -84,6 +84,8 @@ def create_app(container: Container) -> FastAPI:
     for name, context in context_containers(container).items():
         setattr(app.state, name, context)
     app.state.authenticator = container.accounts.authenticate
+    reads = container.request_reads()
+    app.state.share_reads = reads.share if reads is not None else _reads_not_shared
     app.state.public_url = (container.config.public_url() or "").rstrip("/")
     app.state.chat_sockets = SocketSettings.of(container)
     # The routers carry no router-level options, so their routes join the app directly:
@@ -140,6 +142,10 @@ def create_app(container: Container) -> FastAPI:
         metrics=metrics,
     )
     return app
+
+
+def _reads_not_shared() -> None:
+    """In memory there is no read transaction to share."""
 
 
 def _complete_openapi(app: FastAPI) -> None:

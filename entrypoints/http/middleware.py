@@ -26,6 +26,8 @@ class RequestScope(Protocol):
 
     def scope(self) -> AbstractAsyncContextManager[None]: ...
 
+    def share(self) -> None: ...
+
 
 class RequestMetrics(Protocol):
     """What this middleware reports (adapters/metrics/prometheus.py)."""

@@ -192,6 +192,8 @@ async def authenticate_bearer(request: Request) -> Actor:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip() if scheme.lower() == "bearer" else ""
     authenticator: Callable[[], Authenticator] = request.app.state.authenticator
+    # The session check and the route's own read then share one read transaction.
+    request.app.state.share_reads()
     return await authenticator().execute(token)
 
 

@@ -5,6 +5,7 @@ missed, and a failed read never poisons the rest of the request."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,14 @@ async def container(
     await close_resources(made)
 
 
+@contextlib.asynccontextmanager
+async def shared_reads(container: Container) -> AsyncIterator[None]:
+    """A request whose session is checked, as the HTTP edge makes it."""
+    async with container.request_reads().scope():
+        container.request_reads().share()
+        yield
+
+
 def count_opens(container: Container, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     reads = container.request_reads()._reads
     opened = [0]
@@ -65,7 +74,7 @@ async def test_reads_in_one_request_share_one_transaction(
     await add_users(uows, new_user("alice"))
     opened = count_opens(container, monkeypatch)
 
-    async with container.request_reads().scope():
+    async with shared_reads(container):
         async with uows.accounts().read() as uow:
             assert await uow.users.get("u-alice") is not None
         assert await todo_task(uows, "t-1") is None
@@ -78,7 +87,7 @@ async def test_reads_in_one_request_share_one_transaction(
 async def test_a_read_after_a_write_in_the_request_sees_it(container: Container) -> None:
     uows = Uows.of(container)
     await add_users(uows, new_user("alice"))
-    async with container.request_reads().scope():
+    async with shared_reads(container):
         assert await todo_task(uows, "t-1") is None  # the shared snapshot, taken
         async with uows.todos().write() as uow:
             await uow.todos.add(new_todo("t-1", "u-alice", task="written"))
@@ -96,15 +105,48 @@ async def test_concurrent_reads_in_a_request_each_work(container: Container) -> 
             todo = await uow.todos.get("u-alice", "t-1")
         return todo.task if todo else None
 
-    async with container.request_reads().scope():
+    async with shared_reads(container):
         assert list(await asyncio.gather(reader(), reader(), reader())) == [None, None, None]
 
 
 async def test_a_failed_read_does_not_poison_the_next(container: Container) -> None:
     uows = Uows.of(container)
     await add_users(uows, new_user("alice"))
-    async with container.request_reads().scope():
+    async with shared_reads(container):
         with pytest.raises(ReadOnlyTransaction):
             async with uows.todos().read() as uow:
                 await uow.todos.add(new_todo("t-1", "u-alice"))  # a write in a read
         assert await todo_task(uows, "t-1") is None  # a fresh read, not an aborted one
+
+
+async def test_a_request_without_a_session_check_holds_no_read_between_its_reads(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A login reads the account, then hashes for a while: its read must be closed by then,
+    or a login flood holds every connection of the pool."""
+    uows = Uows.of(container)
+    await add_users(uows, new_user("alice"))
+    reads = container.request_reads()._reads
+    opened, live = [0], [0]
+    original = reads.open
+
+    async def tracked() -> Any:
+        opened[0] += 1
+        live[0] += 1
+        read = await original()
+        close = read.close
+
+        async def closing() -> None:
+            live[0] -= 1
+            await close()
+
+        monkeypatch.setattr(read, "close", closing)
+        return read
+
+    monkeypatch.setattr(reads, "open", tracked)
+    async with container.request_reads().scope():
+        async with uows.accounts().read() as uow:
+            assert await uow.users.get("u-alice") is not None
+        assert live == [0]  # closed with its unit of work, not kept for a next read
+        assert await todo_task(uows, "t-1") is None
+    assert opened == [2]
