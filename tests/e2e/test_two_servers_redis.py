@@ -63,7 +63,9 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
 def workers(system: System) -> Iterator[Server]:
     """`serve --workers 2` on the same database and Redis (only for the test that needs it:
     under heavy load uvicorn may kill a worker still importing, after 5 s)."""
-    with running_server(system.cluster.env, system.cwd, "--workers", "2") as server:
+    with running_server(
+        system.cluster.env, system.cwd, "--workers", "2", startup_timeout=60
+    ) as server:
         await_both_workers(server)
         yield server
 
