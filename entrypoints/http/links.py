@@ -58,7 +58,17 @@ BODY_LINKS: tuple[BodyLink, ...] = (
         {"time_zone": "UTC", "intervals": [{"weekday": 0, "start": "09:00:00", "end": "17:00:00"}]},
         {"clinician_id": ID},
     ),
-    BodyLink("create_patient", "prescribe", {"patient_id": ID}),
+    # A prescription for the patient just recorded (a literal body but for the patient).
+    BodyLink(
+        "create_patient",
+        "prescribe",
+        {
+            "patient_id": ID,
+            "medication": "Amoxicillin 500 mg capsule",
+            "dosage_instruction": "One capsule three times a day for 7 days",
+            "quantity": 21,
+        },
+    ),
     BodyLink("create_patient", "book_appointment", {"patient_id": ID}),
     # A room's creator is one of its members: inviting them again is a no-op (204).
     BodyLink(
