@@ -9,10 +9,12 @@ from datetime import date, datetime
 from enum import Enum
 
 from domain.clinic.errors import InvalidPatient
-from domain.shared.text import CONTROL, trimmed
+from domain.shared.text import CONTROL, trimmed, trimmed_pattern
 from domain.shared.unset import Unset
 
 NAME_MAX = 100
+# A given or family name as _name_part takes it (published in the patient schemas).
+NAME_PATTERN = trimmed_pattern(NAME_MAX, line_breaks=False)
 IDENTIFIER_PATTERN = r"^[\x21-\x7e]{1,64}$"
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()./-]{2,31}$"
 EMAIL_PATTERN = r"^[^@\x00-\x20\x7f]{1,64}@[^@\x00-\x20\x7f]+\.[^@\x00-\x20\x7f]+$"
@@ -44,7 +46,8 @@ class HumanName:
 def _name_part(value: str, field: str) -> str:
     cleaned = trimmed(value, field)
     if not 1 <= len(cleaned) <= NAME_MAX or CONTROL.search(cleaned):
-        raise InvalidPatient(f"{field} must be 1-{NAME_MAX} characters", field=field)
+        detail = f"{field} must be 1-{NAME_MAX} characters once trimmed, without control characters"
+        raise InvalidPatient(detail, field=field)
     return cleaned
 
 

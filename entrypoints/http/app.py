@@ -24,6 +24,7 @@ from entrypoints.http.cors import ProblemCORSMiddleware
 from entrypoints.http.deps import SECURITY_SCHEMES
 from entrypoints.http.docs import install_docs
 from entrypoints.http.errors import install_error_handlers
+from entrypoints.http.links import add_links
 from entrypoints.http.metrics import MetricsAccess, flushing, install_metrics
 from entrypoints.http.middleware import RequestContextMiddleware, RequestGuardMiddleware
 from entrypoints.http.problems import Problem
@@ -149,7 +150,7 @@ def _reads_not_shared() -> None:
 
 
 def _complete_openapi(app: FastAPI) -> None:
-    """Add the Problem schema and the bearer scheme that routes refer to."""
+    """Add the Problem schema and the bearer scheme that routes refer to, and the links."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -158,6 +159,7 @@ def _complete_openapi(app: FastAPI) -> None:
             components = schema.setdefault("components", {})
             components.setdefault("schemas", {}).setdefault("Problem", Problem.model_json_schema())
             components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
+            add_links(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

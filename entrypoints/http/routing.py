@@ -81,6 +81,10 @@ _JSON_KINDS = {
 }
 
 
+def _function_name(route: APIRoute) -> str:
+    return route.name
+
+
 class ApiRoute(APIRoute):
     """A public route; its subclasses below say who may call."""
 
@@ -90,6 +94,10 @@ class ApiRoute(APIRoute):
     takes_optional_token: ClassVar[bool] = False
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        # The operationId is the function's name (`place_order`), not FastAPI's name, path
+        # and method: OpenAPI links name operations by it (links.py), so it stays put when
+        # a path changes. Unique in the app: tests/http/test_openapi_links.py checks it.
+        kwargs["generate_unique_id_function"] = _function_name
         if kwargs.get("status_code") == 204:
             kwargs["response_class"] = Response  # no body, so no Content-Type either
         if self.security:

@@ -16,6 +16,7 @@ bracketed label are not found), e.g. `pytest tests/http/test_openapi_conformance
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from schemathesis.python import asgi
 from starlette.types import ASGIApp
 
 from application.accounts.dto import RegisterCommand
+from application.clinic.dto import SetWorkingHoursCommand
+from application.shared.actor import Actor
 from domain.shared.roles import Role
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
@@ -38,19 +41,42 @@ from tests.http.conftest import SECRET, make_container
 from tests.support.deferred_asgi import DeferredApp
 from tests.support.openapi_conformance import (
     ADMIN,
+    CLINICIAN,
     USER,
+    WORKING_HOURS,
     PendingBearer,
     authenticate,
+    drop_random_id_roots,
     identity_for_case,
     identity_for_step,
     make_config,
     request_json,
+    schedule_booking,
     validate,
     with_bearer_scheme,
+    with_whole_link_bodies,
 )
 
 # Stateful scenarios (each up to `max-steps` calls) on top of the per-operation tests.
-STATEFUL_SCENARIOS = 200
+STATEFUL_SCENARIOS = int(__import__("os").environ.get("SCEN", 100))
+# The statuses the stateful run got, by operation label: every operation on an id must get
+# a 2xx at least once (its id made by an earlier step), but for these.
+STATEFUL_STATUSES: dict[str, Counter[int]] = {}
+# Known gaps, measured (issue 14, part 3, left open): the chains below are 3-5 linked steps
+# deep (product -> order -> pay -> ship -> deliver; patient -> prescription -> status), and
+# 100 scenarios of 20 steps do not reach them yet; Hypothesis' draws move with every link
+# added, so what is reached moves too. Remove an entry once the run reaches it.
+NOT_YET_REACHED: dict[str, str] = {
+    "GET /orders/{order_id}": "no order placed yet (an active product in stock is needed)",
+    "POST /orders/{order_id}/pay": "as above",
+    "POST /orders/{order_id}/ship": "an order placed, then paid (seen: 409 not paid)",
+    "POST /orders/{order_id}/deliver": "an order placed, paid, then shipped",
+    "POST /orders/{order_id}/cancel": "as GET /orders/{order_id}",
+    "POST /appointments/{appointment_id}/status": "seen: 403 (entered-in-error is the "
+    "administrator's), 409 (not a transition from the current status)",
+    "GET /prescriptions/{prescription_id}": "POST /prescriptions -> 201 not yet followed",
+    "POST /prescriptions/{prescription_id}/status": "as above",
+}
 
 
 def _app_without_storage() -> FastAPI:
@@ -62,7 +88,8 @@ def _app_without_storage() -> FastAPI:
 CODE = _app_without_storage()
 DOCUMENT = CODE.openapi()
 APP = DeferredApp()  # requests go to the app `conformance_app` builds
-schema = schemathesis.openapi.from_dict(with_bearer_scheme(DOCUMENT), config=make_config())
+AS_TESTED = with_whole_link_bodies(with_bearer_scheme(DOCUMENT))
+schema = schemathesis.openapi.from_dict(AS_TESTED, config=make_config())
 schema.app = APP
 schema.auth(refresh_interval=None)(PendingBearer)
 
@@ -82,6 +109,18 @@ async def _create_accounts(container: Container, *, user: bool) -> None:
     if container.config.backend() != "memory":
         # The pool was filled on this loop; the app runs on Schemathesis' loop from here on.
         await container.engine().dispose()
+
+
+async def _create_clinician(container: Container) -> str:
+    """The clinician the stateful scenarios book (schedule_booking), with working hours."""
+    register = container.accounts().register_user()
+    clinician = CLINICIAN.username, CLINICIAN.password
+    created = await register.execute(RegisterCommand(*clinician, role=Role.CLINICIAN))
+    admin = Actor("conformance-harness", Role.ADMIN, "conformance-harness")
+    time_zone, intervals = WORKING_HOURS
+    command = SetWorkingHoursCommand(admin, created.id, time_zone, intervals)
+    await container.clinic().set_working_hours().execute(command)
+    return created.id
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +144,8 @@ def conformance_app(
     APP.target = None
 
 
-def _fresh_memory_app() -> ASGIApp:
-    """A new in-memory app with the two accounts (about 6 ms)."""
+def _fresh_memory_app() -> tuple[ASGIApp, str]:
+    """A new in-memory app with the three accounts (about 10 ms), and the clinician's id."""
     settings = Settings(
         storage="memory",
         secret_key=SecretStr(SECRET),
@@ -117,7 +156,8 @@ def _fresh_memory_app() -> ASGIApp:
     )
     container = build_container(settings, allowed_hosts=[asgi.HOST])
     asyncio.run(_create_accounts(container, user=True))
-    return create_app(container)
+    clinician_id = asyncio.run(_create_clinician(container))
+    return create_app(container), clinician_id
 
 
 @schema.parametrize()
@@ -134,15 +174,21 @@ class LinkedScenarios(schema.as_state_machine()):  # type: ignore[misc]
     with FlakyStrategyDefinition instead of testing."""
 
     def setup(self) -> None:
-        APP.target = _fresh_memory_app()
+        APP.target, self.clinician_id = _fresh_memory_app()
 
     def before_call(self, case: Case[Any]) -> None:
+        schedule_booking(case, self.clinician_id)
         self.sender = authenticate(case, APP, identity_for_step(case))
 
     def validate_response(self, response: Response, case: Case[Any], **kwargs: Any) -> None:
+        STATEFUL_STATUSES.setdefault(case.operation.label, Counter())[response.status_code] += 1
         validate(
             case, response, self.sender, transport_kwargs=kwargs or None, recorder=self.recorder
         )
+
+
+LABELS = [f"{method.upper()} {path}" for path, item in DOCUMENT["paths"].items() for method in item]
+drop_random_id_roots(LinkedScenarios, LABELS)
 
 
 def test_linked_operations_conform_to_openapi(conformance_app: DeferredApp) -> None:
@@ -154,7 +200,19 @@ def test_linked_operations_conform_to_openapi(conformance_app: DeferredApp) -> N
         phases=[hypothesis.Phase.generate],  # shrinking a scenario costs more than it tells
     )
     per_operation_app = conformance_app.target
+    STATEFUL_STATUSES.clear()
     try:
         LinkedScenarios.run(settings=settings)
     finally:
         conformance_app.target = per_operation_app
+    reached = {
+        label
+        for label, statuses in STATEFUL_STATUSES.items()
+        if any(200 <= c < 300 for c in statuses)
+    }
+    unreached = {
+        label: dict(STATEFUL_STATUSES.get(label, {}))
+        for label in LABELS
+        if "{" in label and label not in reached and label not in NOT_YET_REACHED
+    }
+    assert not unreached, f"operations on an id never answered 2xx (statuses seen): {unreached}"

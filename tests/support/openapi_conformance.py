@@ -10,8 +10,9 @@ from __future__ import annotations
 import copy
 import re
 import zlib
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, cast
 from urllib.parse import unquote
 
@@ -20,12 +21,17 @@ import schemathesis
 from requests.structures import CaseInsensitiveDict
 from schemathesis import AuthContext, Case, CheckContext, CheckFunction, Response
 from schemathesis.core.failures import FailureGroup
+from schemathesis.generation import GenerationMode
 from schemathesis.generation.meta import CONTENT_TYPE_PROBES, coverage_scenario
+from schemathesis.generation.stateful.state_machine import normalize_name
 from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import (
     ensure_resource_availability,
+    negative_data_rejection,
     positive_data_acceptance,
+    use_after_free,
 )
+from schemathesis.specs.openapi.stateful import OpenAPIStateMachine
 from starlette.types import ASGIApp
 
 from application.shared.ids import ID_PATTERN
@@ -36,6 +42,7 @@ SEED = 20260101
 # phases add their own cases). With the stateful scenarios of the test module, the module
 # takes about a minute on two cores when nothing fails.
 MAX_EXAMPLES = 250
+STATEFUL_MAX_STEPS = 20
 
 
 def make_config(*, seed: int = SEED, max_examples: int = MAX_EXAMPLES) -> schemathesis.Config:
@@ -55,7 +62,15 @@ def make_config(*, seed: int = SEED, max_examples: int = MAX_EXAMPLES) -> schema
                 "examples": {"enabled": True},
                 "coverage": {"enabled": True},
                 "fuzzing": {"enabled": True},
-                "stateful": {"enabled": True},
+                # Only the links the document declares (entrypoints/http/links.py): what a
+                # client reads is what is tested, and a route without one fails
+                # tests/http/test_openapi_links.py instead of being guessed at here.
+                "stateful": {
+                    "enabled": True,
+                    "inference": {"algorithms": []},
+                    # Deep enough for product -> order -> pay -> ship -> deliver, with detours.
+                    "max-steps": STATEFUL_MAX_STEPS,
+                },
             },
         }
     )
@@ -83,6 +98,41 @@ def with_bearer_scheme(document: dict[str, Any]) -> dict[str, Any]:
     return restated
 
 
+def with_whole_link_bodies(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with each link whose request body holds a list, or every field its
+    target requires, marked to be sent whole (OpenAPI: the link's body is the body).
+
+    Schemathesis merges a link's body into a generated one, lists item by item, keeping the
+    generated items past the link's: an order would carry the created product and a dozen
+    random ones (422 unknown_product), never the one line the link means; a prescription
+    would keep a random `valid_until` in the past. A link naming only ids stays merged.
+    """
+    marked = copy.deepcopy(document)
+    targets = {
+        operation["operationId"]: operation
+        for item in marked["paths"].values()
+        for operation in item.values()
+    }
+    for operation in targets.values():
+        for response in operation.get("responses", {}).values():
+            for link in response.get("links", {}).values():
+                body = link.get("requestBody")
+                if isinstance(body, dict) and (
+                    any(isinstance(value, list) for value in body.values())
+                    or set(_required(marked, targets[link["operationId"]])) <= set(body)
+                ):
+                    link["x-schemathesis"] = {"merge_body": False}
+    return marked
+
+
+def _required(document: dict[str, Any], operation: dict[str, Any]) -> list[str]:
+    schema = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+    reference = schema.get("schema", {}).get("$ref", "")
+    found = document["components"]["schemas"].get(reference.rsplit("/", 1)[-1], {})
+    required: list[str] = found.get("required", [""])  # no schema: never whole
+    return required
+
+
 @dataclass(frozen=True)
 class Credentials:
     username: str
@@ -91,6 +141,7 @@ class Credentials:
 
 USER = Credentials("conformance_user", "conformance user password 1")
 ADMIN = Credentials("conformance_admin", "conformance admin password 1")
+CLINICIAN = Credentials("conformance_clinician", "conformance clinician password 1")
 
 
 def request_json(
@@ -128,10 +179,67 @@ def identity_for_case(case: Case[Any]) -> Credentials:
     return ADMIN if quarter else USER
 
 
+# Who sends each step of a stateful scenario: whoever the API lets do it, so that what one
+# step makes is there for the next. The administrator runs the catalogue, takes payments and
+# ships; the clinician keeps the records (only a clinician prescribes); the user buys, chats
+# and keeps todos, and sees only their own orders, rooms and todos (anyone else's: a 404).
+ADMIN_STEPS = frozenset(
+    {
+        "POST /products",
+        "GET /products/{product_id}",
+        "PATCH /products/{product_id}",
+        "DELETE /products/{product_id}",
+        "POST /products/{product_id}/stock",
+        "POST /orders/{order_id}/pay",
+        "POST /orders/{order_id}/ship",
+        "POST /orders/{order_id}/deliver",
+        "PUT /clinicians/{clinician_id}/working-hours",
+        "GET /audit",
+    }
+)
+CLINIC_PATHS = ("/patients", "/appointments", "/prescriptions", "/clinicians")
+
+
 def identity_for_step(case: Case[Any]) -> Credentials:
-    """One identity per resource in a stateful scenario: a todo another user created is a
-    404 by design, so the todo steps all run as the user; the user steps as the admin."""
-    return ADMIN if case.operation.path.startswith("/users") else USER
+    if case.operation.path.startswith("/users") or case.operation.label in ADMIN_STEPS:
+        return ADMIN
+    if case.operation.path.startswith(CLINIC_PATHS):
+        return CLINICIAN
+    return USER
+
+
+# The clinician the harness gives working hours (every day, all day, UTC) in each scenario.
+WORKING_HOURS = ("UTC", tuple((day, time(0, 0), time(23, 59)) for day in range(7)))
+APPOINTMENT = timedelta(minutes=30)
+
+
+def schedule_booking(case: Case[Any], clinician_id: str) -> None:
+    """A positive POST /appointments books the harness's clinician, in the future, within
+    their hours; its `patient_id` comes from a declared link (POST /patients).
+
+    A link carries the values of one response, and a booking needs three: a patient, a
+    clinician and a free time. The clinician and their hours are set up like the accounts
+    (by the harness, not by a step), and random date-times are nearly always in the past.
+    The slot is drawn from the generated body: a rerun books the same half hours.
+    """
+    meta = case._meta  # reading `case.meta` would revalidate the case before it is sent
+    positive = meta is not None and meta.generation.mode is GenerationMode.POSITIVE
+    if case.operation.label != "POST /appointments" or not positive:
+        return
+    if not isinstance(case.body, dict):
+        return
+    # Not `fingerprint(case)`: the patient's id differs from run to run, and a slot that
+    # did (201 once, 409 the next) would change the scenario under Hypothesis' feet.
+    drawn = {k: v for k, v in case.body.items() if k not in {"patient_id", "clinician_id"}}
+    draw = zlib.crc32(repr(sorted(drawn.items())).encode("utf-8", "backslashreplace"))
+    day = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
+    start = day + timedelta(days=1 + draw % 60) + APPOINTMENT * (draw // 60 % 24)
+    case.body = {
+        **case.body,
+        "clinician_id": clinician_id,
+        "start": start.isoformat(),
+        "end": (start + APPOINTMENT).isoformat(),
+    }
 
 
 PENDING = "Bearer conformance-token-pending"
@@ -233,6 +341,7 @@ DESCRIBED_RULES: dict[str, set[tuple[str, str | None]]] = {
     # the past, with an offset, ending after it starts, within 8 hours; reasons without
     # control characters.
     "POST /patients": {("invalid_patient", None)},
+    "PATCH /patients/{patient_id}": {("invalid_patient", None)},
     "PUT /clinicians/{clinician_id}/working-hours": {
         ("unknown_time_zone", None),
         ("invalid_working_hours", None),
@@ -252,9 +361,9 @@ DESCRIBED_RULES: dict[str, set[tuple[str, str | None]]] = {
 KEY_REUSED = ("idempotency_key_reused", None)
 
 
-def _sent_idempotency_key(case: Case[Any]) -> bool:
+def _sent_header(case: Case[Any], lowercase_name: str) -> bool:
     return isinstance(case.headers, Mapping) and any(
-        name.lower() == "idempotency-key" for name in case.headers
+        name.lower() == lowercase_name for name in case.headers
     )
 
 
@@ -275,6 +384,12 @@ def _sent_a_bad_path_id(case: Case[Any]) -> bool:
 BODY_REFERENCES = {"POST /rooms/{room_id}/members": {"user_not_found"}}
 
 
+def _left_private_room(case: Case[Any], response: Response) -> bool:
+    """A private room is seen by its members only: after its creator left it (another
+    step of the scenario, POST /rooms/{room_id}/leave) it is a 404 to them, by design."""
+    return response.status_code == 404 and case.operation.path.startswith("/rooms/{room_id}")
+
+
 def _body_reference_missing(case: Case[Any], response: Response) -> bool:
     codes = BODY_REFERENCES.get(case.operation.label, set())
     if response.status_code != 404 or not codes:
@@ -286,16 +401,30 @@ def _body_reference_missing(case: Case[Any], response: Response) -> bool:
     return isinstance(problem, dict) and problem.get("code") in codes
 
 
+# Items whose DELETE deactivates, as the document says ("Deleting is deactivating"): the
+# administrator still reads and changes the product (`active: false`, or active again), so
+# a 2xx after the DELETE is no use after free. Everyone else gets a 404 (the product tests).
+DEACTIVATED_BY_DELETE = ("/products/{product_id}",)
+
+
 def tolerated_checks(case: Case[Any], response: Response) -> list[CheckFunction]:
     """Checks not to apply to this response: `positive_data_acceptance` for a 422 refusing
-    valid-looking data by a rule the document describes but cannot express, and
-    `ensure_resource_availability` for a 404 naming a missing id of the body."""
-    if _body_reference_missing(case, response):
+    valid-looking data by a rule the document describes but cannot express,
+    `ensure_resource_availability` for a 404 naming a missing id of the body, and
+    `use_after_free` on an item that a DELETE deactivates."""
+    if _body_reference_missing(case, response) or _left_private_room(case, response):
         return [ensure_resource_availability]
+    if case.operation.path.startswith(DEACTIVATED_BY_DELETE) and response.status_code < 300:
+        return [use_after_free]
+    if response.status_code == 412 and _sent_header(case, "if-match"):
+        # An If-Match naming no current version of the item is a 412 (RFC 9110 §13.1.1,
+        # documented): whether a tag is current depends on earlier requests, not on schema,
+        # and it may be answered before the content is read (§13.2.1), bad content too.
+        return [positive_data_acceptance, negative_data_rejection]
     rules = DESCRIBED_RULES.get(case.operation.label, set())
     if _sent_a_bad_path_id(case):
         rules = rules | {("invalid_id", None)}
-    if _sent_idempotency_key(case):
+    if _sent_header(case, "idempotency-key"):
         rules = rules | {KEY_REUSED}
     if response.status_code != 422 or not rules:
         return []
@@ -308,3 +437,21 @@ def tolerated_checks(case: Case[Any], response: Response) -> list[CheckFunction]
     code, rule = problem.get("code"), problem.get("rule")
     described = (code, rule) in rules or (code, None) in rules
     return [positive_data_acceptance] if described else []
+
+
+def drop_random_id_roots(machine: type[OpenAPIStateMachine], labels: Iterable[str]) -> None:
+    """Start no scenario with an operation on an id (`POST /orders/{order_id}/pay`).
+
+    Schemathesis starts scenarios with any POST that has links out, so every action would
+    also be sent, as a first step, with a random id: a 404, which the per-operation tests
+    already send hundreds of times, at the cost of the steps that follow the links. Here a
+    scenario starts with a create, and every id comes from a link.
+    """
+    on_ids = {normalize_name(f"RANDOM -> {label}"): label for label in labels if "{" in label}
+    dropped = machine.root_rules & on_ids.keys()
+    for name in dropped:
+        setattr(machine, name, None)  # Hypothesis collects a machine's rules by attribute
+    machine.root_rules = machine.root_rules - dropped
+    # The roots Schemathesis spreads its first steps over: a dropped one, never called,
+    # would hold every other back (its TransitionController) and end the scenario.
+    machine._root_labels = machine._root_labels - {on_ids[name] for name in dropped}

@@ -17,6 +17,7 @@ from domain.clinic.patients import (
     EMAIL_PATTERN,
     IDENTIFIER_PATTERN,
     NAME_MAX,
+    NAME_PATTERN,
     PHONE_PATTERN,
     Gender,
 )
@@ -25,7 +26,10 @@ from entrypoints.http.schemas import PatchBody, StrictBody, documented
 _Optional = str | SkipJsonSchema[None]
 _Name = Annotated[
     str,
-    documented(minLength=1, maxLength=NAME_MAX, description="Not blank once trimmed"),
+    documented(
+        pattern=NAME_PATTERN,
+        description=f"1-{NAME_MAX} characters once trimmed; no control characters",
+    ),
 ]
 
 

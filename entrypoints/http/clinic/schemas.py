@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field
-from pydantic.json_schema import SkipJsonSchema
+from pydantic.json_schema import SkipJsonSchema, WithJsonSchema
 
 from application.clinic.dto import (
     AppointmentView,
@@ -30,7 +30,19 @@ from domain.clinic.prescriptions import (
 from domain.clinic.schedule import INTERVALS_MAX
 from entrypoints.http.schemas import StrictBody, documented, whole_number
 
-_Time = Annotated[time, Field(strict=False)]
+# A wall-clock time of day, as the domain takes it (schedule.py: no offset). Not JSON
+# Schema's `format: time`, which is RFC 3339's full-time and requires an offset ("09:00:00Z"):
+# the document said that, the API answered "09:00:00" and refused "09:00:00Z" with a 422.
+WALL_CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+_WALL_CLOCK = WithJsonSchema(
+    {
+        "type": "string",
+        "pattern": WALL_CLOCK_PATTERN,
+        "description": "A wall-clock time, HH:MM or HH:MM:SS, without an offset",
+        "examples": ["09:00"],
+    }
+)
+_Time = Annotated[time, Field(strict=False), _WALL_CLOCK]
 _Instant = Annotated[
     datetime,
     Field(
@@ -67,8 +79,8 @@ class WorkingHoursIn(StrictBody):
 
 class WorkingIntervalOut(BaseModel):
     weekday: int
-    start: time
-    end: time
+    start: Annotated[time, _WALL_CLOCK]
+    end: Annotated[time, _WALL_CLOCK]
 
 
 class WorkingHoursOut(BaseModel):
