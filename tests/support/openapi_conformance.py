@@ -242,6 +242,32 @@ def schedule_booking(case: Case[Any], clinician_id: str) -> None:
     }
 
 
+def stock_order(case: Case[Any], product_id: str) -> None:
+    """A positive POST /orders buys one of the harness's product (active, in stock): a
+    random product id never exists, and an order needs one that does before its chain
+    (read, pay, ship, deliver, cancel) can be walked. Set up by the harness like the
+    clinician, as a link carries one response's values and a step may not have made one."""
+    meta = case._meta  # reading `case.meta` would revalidate the case before it is sent
+    positive = meta is not None and meta.generation.mode is GenerationMode.POSITIVE
+    if case.operation.label != "POST /orders" or not positive:
+        return
+    case.body = {"lines": [{"product_id": product_id, "quantity": 1}]}
+
+
+def feasible_working_hours(case: Case[Any]) -> None:
+    """A positive PUT /clinicians/{id}/working-hours names a real time zone: a generated
+    string nearly never is one (422 unknown_time_zone), and the operation was never seen
+    to succeed on a clinician made by an earlier step."""
+    meta = case._meta  # reading `case.meta` would revalidate the case before it is sent
+    positive = meta is not None and meta.generation.mode is GenerationMode.POSITIVE
+    if case.operation.label != "PUT /clinicians/{clinician_id}/working-hours" or not positive:
+        return
+    case.body = {
+        "time_zone": "UTC",
+        "intervals": [{"weekday": 1, "start": "09:00", "end": "17:00"}],
+    }
+
+
 PENDING = "Bearer conformance-token-pending"
 
 
