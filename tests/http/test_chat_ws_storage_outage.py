@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from adapters.memory.chat.presence import InMemoryPresence
+from application.chat.presence import PresenceUnavailable
 from application.chat.use_cases.messages import ReadMessages
 from application.chat.use_cases.tickets import CheckSession
 from application.shared.ports import StorageUnavailable
@@ -18,10 +20,10 @@ async def database_away(*args: object, **kwargs: object) -> object:
     raise StorageUnavailable("ConnectionRefusedError")
 
 
-def assert_logged_as_outage(caplog: pytest.LogCaptureFixture) -> None:
+def assert_logged_as_outage(caplog: pytest.LogCaptureFixture, what: str = "storage") -> None:
     ours = [r for r in caplog.records if r.name.startswith("entrypoints.ws")]
     assert [r.levelno for r in ours] == [logging.WARNING], [r.getMessage() for r in ours]
-    assert "storage unavailable" in ours[0].getMessage()
+    assert f"{what} unavailable" in ours[0].getMessage()
     assert ours[0].exc_info is None
 
 
@@ -52,3 +54,22 @@ def test_an_outage_while_connecting_closes_with_1013(
         with client.websocket_connect("/ws/rooms/general", headers=alice) as socket:
             assert closed_with(socket) == 1013
     assert_logged_as_outage(caplog)
+
+
+def test_presence_away_leaves_the_socket_open_with_a_warning_only(
+    tmp_path: Path,
+    sqlite_template: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def redis_away(*args: object, **kwargs: object) -> object:
+        raise PresenceUnavailable("Redis: ConnectionError")
+
+    monkeypatch.setattr(InMemoryPresence, "enter", redis_away)  # as RedisPresence raises
+    with chat_app(tmp_path, sqlite_template) as client:
+        alice = sign_up(client, "alice")
+        with client.websocket_connect("/ws/rooms/general", headers=alice) as socket:
+            next_of(socket, "ready")
+            socket.send_json({"type": "ping"})
+            assert next_of(socket, "pong") == {"type": "pong"}
+    assert_logged_as_outage(caplog, "presence")

@@ -175,13 +175,18 @@ async def _enter(
 ) -> OnlineUser | None:
     try:
         return await chat.enter_room().execute(actor, room_id, connection)
-    except Exception:  # presence is advisory: chatting goes on without it (Redis away)
-        log.warning("presence unavailable on enter", exc_info=True)
+    except StorageUnavailable as outage:  # presence is advisory: chatting goes on (Redis away)
+        log.warning("presence unavailable on enter: %s", outage)  # an outage: no traceback
+        return None
+    except Exception:
+        log.warning("presence failed on enter", exc_info=True)
         return None
 
 
 async def _exit(chat: ChatContainer, user: OnlineUser, room_id: str, connection: str) -> None:
     try:
         await chat.exit_room().execute(user, room_id, connection)
+    except StorageUnavailable as outage:
+        log.warning("presence unavailable on exit: %s", outage)
     except Exception:
-        log.warning("presence unavailable on exit", exc_info=True)
+        log.warning("presence failed on exit", exc_info=True)
