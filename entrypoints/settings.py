@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from entrypoints.cpus import usable_cpus
+
 log = logging.getLogger(__name__)
 
 MIN_SECRET_BYTES = 32
@@ -43,7 +45,8 @@ class Settings(BaseSettings):
     # Password hashes run in this many worker processes that lower their own priority, so
     # a login flood cannot take the CPU of other requests (adapters/security/accounts/
     # argon2_processes.py); 0: in threads of the serving process, as tests and the CLI do.
-    # Unset: the cores left after one for serving, shared among `serve --workers` (min 1).
+    # Unset: the CPUs this process may use (affinity, cgroup quota) left after one for
+    # serving, shared among `serve --workers` (min 1).
     hash_workers: int | None = Field(None, ge=0, le=64)
     # Password checks that may wait for a hash worker; more are refused at once (503).
     hash_max_waiting: int = Field(16, ge=0, le=10_000)
@@ -140,11 +143,12 @@ class Settings(BaseSettings):
 
 
 def resolve_hash_workers(settings: Settings, server_workers: int = 1) -> int:
-    """CASEWORKS_HASH_WORKERS, or else the cores left after one for serving, shared among
-    the server's worker processes (each has a pool of its own), but at least one."""
+    """CASEWORKS_HASH_WORKERS, or else the CPUs this process may use (entrypoints/cpus.py)
+    left after one for serving, shared among the server's worker processes (each has a
+    pool of its own), but at least one."""
     if settings.hash_workers is not None:
         return settings.hash_workers
-    spare = (os.cpu_count() or 1) - 1
+    spare = usable_cpus() - 1
     return max(1, spare // max(1, server_workers))
 
 

@@ -6,10 +6,14 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# Any fixed 64-bit number, the same in every process: PostgreSQL's advisory lock under it
+# makes concurrent upgrades (several servers or deploy jobs at once) take turns.
+MIGRATION_LOCK_KEY = 0x6361_7365_776B_7331  # "casewks1"
 
 
 def alembic_config() -> Config:
@@ -25,6 +29,13 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Held until this transaction ends: the next upgrade waits for this one's
+            # commit, then reads the new version and finds nothing to do (instead of
+            # creating the same tables again and failing).
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         await connection.run_sync(run)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass
 
+from application.shared.ports import StorageUnavailable
+
 
 @dataclass(frozen=True, slots=True)
 class OnlineUser:
@@ -14,7 +16,16 @@ class OnlineUser:
     username: str
 
 
+class PresenceUnavailable(StorageUnavailable):
+    """Where presence is kept (Redis) cannot be reached: a storage outage like the
+    database's (503, retry later), though nothing of the chat's history is at stake."""
+
+    detail = "who is online is unavailable; retry shortly"
+
+
 class Presence(abc.ABC):
+    """Every method raises PresenceUnavailable when the presence store cannot be reached."""
+
     @abc.abstractmethod
     async def enter(self, room_id: str, connection_id: str, user_id: str, username: str) -> bool:
         """Record a connection; True when its user was not online in the room before (a

@@ -17,6 +17,8 @@ class Clock(abc.ABC):
 class StorageUnavailable(Exception):
     """The storage cannot be reached or is overloaded; nothing was committed. Retry later."""
 
+    detail = "the database is unavailable; retry shortly"  # what the client is told
+
 
 class Overloaded(Exception):
     """Too much work of this kind is waiting already (e.g. password checks in a login

@@ -92,15 +92,11 @@ def _allowed_methods(request: Request) -> list[str]:
 
 
 async def on_storage_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    # The database went away or its pool is exhausted: the client may retry; nothing that
-    # failed here was acknowledged, so nothing is lost.
+    # The database (or Redis, for presence) went away or its pool is exhausted: the
+    # client may retry; nothing that failed here was acknowledged, so nothing is lost.
+    assert isinstance(exc, StorageUnavailable)
     log.error("storage unavailable: %s", exc)
-    return problem_response(
-        503,
-        "storage_unavailable",
-        "the database is unavailable; retry shortly",
-        {"Retry-After": "1"},
-    )
+    return problem_response(503, "storage_unavailable", exc.detail, {"Retry-After": "1"})
 
 
 async def on_overloaded(request: Request, exc: Exception) -> JSONResponse:

@@ -35,7 +35,14 @@ async def ready(request: Request) -> Health | JSONResponse:
     try:
         probe: ReadinessProbe = request.app.state.container.readiness()
         await probe.check()
-    except Exception:
-        log.warning("readiness check failed", exc_info=True)
+    except Exception as exc:
+        # One line, no traceback: a probe polled every few seconds through an outage
+        # would otherwise bury the log in identical tracebacks.
+        log.warning("readiness check failed: %s", _one_line(exc))
         return problem_response(503, "not_ready", "the database or the chat bus cannot be reached")
     return Health()
+
+
+def _one_line(error: BaseException) -> str:
+    message = " ".join(str(error).split())[:300]
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__

@@ -53,10 +53,21 @@ async def test_writes_answer_503_with_retry_after(unreachable: httpx.AsyncClient
     assert response.json()["code"] == "storage_unavailable"
 
 
-async def test_readiness_reports_the_database_down(unreachable: httpx.AsyncClient) -> None:
-    response = await unreachable.get("/health/ready")
-    assert response.status_code == 503
-    assert response.json()["code"] == "not_ready"
+async def test_readiness_reports_the_database_down(
+    unreachable: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    for _ in range(2):
+        response = await unreachable.get("/health/ready")
+        assert response.status_code == 503
+        assert response.json()["code"] == "not_ready"
+    # Polled through an outage: one line each time, what failed, and no traceback.
+    logged = [r for r in caplog.records if r.name == "caseworks.health"]
+    assert [r.levelno for r in logged] == [logging.WARNING] * 2
+    for record in logged:
+        assert record.exc_info is None
+        assert "\n" not in record.getMessage()
+        assert record.getMessage().startswith("readiness check failed: ")
+        assert "Error" in record.getMessage()  # the error's class, e.g. OperationalError
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 from adapters.security.accounts.argon2_hasher import Argon2PasswordHasher
 from adapters.security.accounts.argon2_processes import ProcessPoolPasswordHasher
 from application.accounts.ports import PasswordHasherBusy
+from entrypoints import settings as settings_module
 from entrypoints.container import build_container, close_resources
 from entrypoints.settings import Settings, resolve_hash_workers
 from tests.unit.conftest import PASSWORD
@@ -150,7 +151,7 @@ def test_zero_workers_means_threads() -> None:
 def test_unset_the_pools_share_the_cores_left_after_one_for_serving(
     monkeypatch: pytest.MonkeyPatch, cores: int, server_workers: int, expected: int
 ) -> None:
-    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(settings_module, "usable_cpus", lambda: cores)
     monkeypatch.delenv("CASEWORKS_HASH_WORKERS", raising=False)
     settings = Settings(_env_file=None)
     assert resolve_hash_workers(settings, server_workers) == expected

@@ -4,12 +4,15 @@ server that holds them. Entries past their expiry are ignored, then removed."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
-from application.chat.presence import OnlineUser, Presence
+from application.chat.presence import OnlineUser, Presence, PresenceUnavailable
 from application.shared.ports import Clock
 
 
@@ -26,14 +29,16 @@ class RedisPresence(Presence):
         member = json.dumps([connection_id, user_id, username])
         self._live[(room_id, connection_id)] = member
         others = [user for user in await self._members(room_id) if user[0] != connection_id]
-        await self._client.zadd(self._key(room_id), {member: self._expiry()})
+        with _reached():
+            await self._client.zadd(self._key(room_id), {member: self._expiry()})
         return all(other[1] != user_id for other in others)
 
     async def leave(self, room_id: str, connection_id: str) -> bool:
         member = self._live.pop((room_id, connection_id), None)
         if member is None:
             return False
-        await self._client.zrem(self._key(room_id), member)
+        with _reached():
+            await self._client.zrem(self._key(room_id), member)
         user_id = json.loads(member)[1]
         return all(other[1] != user_id for other in await self._members(room_id))
 
@@ -47,19 +52,21 @@ class RedisPresence(Presence):
         if not self._live:
             return 0
         expiry = self._expiry()
-        async with self._client.pipeline(transaction=False) as pipe:
-            for (room_id, _), member in self._live.items():
-                pipe.zadd(self._key(room_id), {member: expiry})
-            await pipe.execute()
+        with _reached():
+            async with self._client.pipeline(transaction=False) as pipe:
+                for (room_id, _), member in self._live.items():
+                    pipe.zadd(self._key(room_id), {member: expiry})
+                await pipe.execute()
         return len(self._live)
 
     async def _members(self, room_id: str) -> list[tuple[str, str, str]]:
         now = self._clock.now().timestamp()
         key = self._key(room_id)
-        async with self._client.pipeline(transaction=False) as pipe:
-            pipe.zremrangebyscore(key, "-inf", now)
-            pipe.zrangebyscore(key, f"({now}", "+inf")
-            _, members = await pipe.execute()
+        with _reached():
+            async with self._client.pipeline(transaction=False) as pipe:
+                pipe.zremrangebyscore(key, "-inf", now)
+                pipe.zrangebyscore(key, f"({now}", "+inf")
+                _, members = await pipe.execute()
         entries = [json.loads(member) for member in members]
         return [(str(c), str(u), str(n)) for c, u, n in entries]
 
@@ -68,3 +75,12 @@ class RedisPresence(Presence):
 
     def _key(self, room_id: str) -> str:
         return f"{self._prefix}chat:presence:{room_id}"
+
+
+@contextlib.contextmanager
+def _reached() -> Iterator[None]:
+    """Redis's own errors leave as the port's: a 503 on HTTP, not a 500."""
+    try:
+        yield
+    except (RedisError, OSError, TimeoutError) as exc:
+        raise PresenceUnavailable(f"Redis: {type(exc).__name__}") from exc

@@ -15,6 +15,7 @@ from typing import Any
 import anyio
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from application.shared.ports import StorageUnavailable
 from entrypoints.ws.chat.feed import Direct, Frame, Outbox, RoomFeed
 from entrypoints.ws.chat.frames import MAX_FRAME_BYTES, BadFrame, Inbound, parse_frame
 
@@ -92,9 +93,19 @@ async def run_until_first_ends(websocket: WebSocket, *jobs: Awaitable[None]) -> 
     if isinstance(error, CloseSocket):
         await close(websocket, error.code, error.reason)
         return
+    if isinstance(error, StorageUnavailable):
+        await close_for_outage(websocket, error)
+        return
     if error is not None:
         log.error("chat socket failed", exc_info=error)
         await close(websocket, INTERNAL_ERROR, "internal error")
+
+
+async def close_for_outage(websocket: WebSocket, error: StorageUnavailable) -> None:
+    """The database (or Redis) is away: the client reconnects later and catches up. A
+    warning, no traceback: an outage closes every socket, and it is no bug of ours."""
+    log.warning("chat socket closed: storage unavailable (%s)", error)
+    await close(websocket, TRY_AGAIN_LATER, "storage unavailable: reconnect later")
 
 
 async def close(websocket: WebSocket, code: int, reason: str) -> None:

@@ -20,12 +20,14 @@ from application.chat.dto import MessagesRead, message_frame
 from application.chat.presence import OnlineUser
 from application.chat.use_cases.messages import MESSAGE_ID_MAX, REPLAY_MAX
 from application.shared.actor import Actor
+from application.shared.ports import StorageUnavailable
 from domain.shared.errors import DomainError
 from entrypoints.containers.chat import ChatContainer
 from entrypoints.ws.chat.connection import (
     POLICY_VIOLATION,
     CloseSocket,
     close,
+    close_for_outage,
     guard,
     read_frames,
     run_until_first_ends,
@@ -76,6 +78,9 @@ async def serve_room(websocket: WebSocket, room_id: str, *, plain_text: bool) ->
     except CloseSocket as refused:
         await close(websocket, refused.code, refused.reason)
         return
+    except StorageUnavailable as outage:
+        await close_for_outage(websocket, outage)
+        return
     outbox = Outbox(settings.queue_frames)
     subscription = await chat.bus().subscribe(room_id, outbox.offer, lambda: outbox.offer(Resync()))
     connection_id = secrets.token_hex(8)
@@ -91,6 +96,8 @@ async def serve_room(websocket: WebSocket, room_id: str, *, plain_text: bool) ->
         )
     except CloseSocket as refused:  # the room went out of reach during the catch-up
         await close(websocket, refused.code, refused.reason)
+    except StorageUnavailable as outage:  # during the catch-up
+        await close_for_outage(websocket, outage)
     finally:
         # Shielded (and bounded, each step on its own): a server shutting down cancels
         # the handler, and the room must still hear this socket leave.
@@ -168,13 +175,18 @@ async def _enter(
 ) -> OnlineUser | None:
     try:
         return await chat.enter_room().execute(actor, room_id, connection)
-    except Exception:  # presence is advisory: chatting goes on without it (Redis away)
-        log.warning("presence unavailable on enter", exc_info=True)
+    except StorageUnavailable as outage:  # presence is advisory: chatting goes on (Redis away)
+        log.warning("presence unavailable on enter: %s", outage)  # an outage: no traceback
+        return None
+    except Exception:
+        log.warning("presence failed on enter", exc_info=True)
         return None
 
 
 async def _exit(chat: ChatContainer, user: OnlineUser, room_id: str, connection: str) -> None:
     try:
         await chat.exit_room().execute(user, room_id, connection)
+    except StorageUnavailable as outage:
+        log.warning("presence unavailable on exit: %s", outage)
     except Exception:
-        log.warning("presence unavailable on exit", exc_info=True)
+        log.warning("presence failed on exit", exc_info=True)
