@@ -77,6 +77,11 @@ NOT_YET_REACHED: dict[str, str] = {
     "administrator's), 409 (not a transition from the current status)",
     "GET /prescriptions/{prescription_id}": "POST /prescriptions -> 201 not yet followed",
     "POST /prescriptions/{prescription_id}/status": "as above",
+    # Reached in one run, not in another (the module alone vs `-k linked`): seen both.
+    "PUT /clinicians/{clinician_id}/working-hours": "seen 404 only in some runs (the linked"
+    " user not yet a clinician)",
+    "GET /clinicians/{clinician_id}/availability": "as above (seen 401, 404 in some runs)",
+    "POST /appointments/{appointment_id}/cancel": "seen called once only, in some runs",
 }
 
 
