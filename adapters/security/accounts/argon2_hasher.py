@@ -13,7 +13,24 @@ PROFILES = {
 }
 
 
-class Argon2PasswordHasher(PasswordHasher):
+class Argon2Hashing(PasswordHasher):
+    """What every argon2 hasher shares, wherever it runs the hashes: the profile, the
+    unknown user's dummy verify and the rehash check (cheap, on the caller's thread)."""
+
+    def __init__(self, profile: str) -> None:
+        self._hasher = argon2.PasswordHasher.from_parameters(PROFILES[profile])
+        self._dummy_hash: str | None = None
+
+    async def verify_dummy(self, password: str) -> None:
+        if self._dummy_hash is None:
+            self._dummy_hash = await self.hash(DUMMY_PASSWORD)
+        await self.verify(self._dummy_hash, password)
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return self._hasher.check_needs_rehash(password_hash)
+
+
+class Argon2PasswordHasher(Argon2Hashing):
     """argon2id in worker threads, at most `max_concurrency` at once, off the event loop.
 
     The limiter bounds both CPU and memory (the low-memory profile takes 64 MiB a hash).
@@ -23,10 +40,9 @@ class Argon2PasswordHasher(PasswordHasher):
     """
 
     def __init__(self, profile: str = "RFC_9106_LOW_MEMORY", max_concurrency: int = 2) -> None:
-        self._hasher = argon2.PasswordHasher.from_parameters(PROFILES[profile])
+        super().__init__(profile)
         self._limiter: CapacityLimiter | None = None
         self._max_concurrency = max_concurrency
-        self._dummy_hash: str | None = None
 
     def _get_limiter(self) -> CapacityLimiter:
         # Made lazily: a CapacityLimiter binds to the event loop that first uses it.
@@ -41,14 +57,6 @@ class Argon2PasswordHasher(PasswordHasher):
         return await to_thread.run_sync(
             self._verify_sync, password_hash, password, limiter=self._get_limiter()
         )
-
-    async def verify_dummy(self, password: str) -> None:
-        if self._dummy_hash is None:
-            self._dummy_hash = await self.hash(DUMMY_PASSWORD)
-        await self.verify(self._dummy_hash, password)
-
-    def needs_rehash(self, password_hash: str) -> bool:
-        return self._hasher.check_needs_rehash(password_hash)
 
     def _verify_sync(self, password_hash: str, password: str) -> bool:
         return verify_or_false(self._hasher, password_hash, password)

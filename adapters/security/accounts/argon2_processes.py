@@ -29,8 +29,8 @@ from typing import TypeVar
 
 import argon2
 
-from adapters.security.accounts.argon2_hasher import DUMMY_PASSWORD, PROFILES, verify_or_false
-from application.accounts.ports import PasswordHasher, PasswordHasherBusy
+from adapters.security.accounts.argon2_hasher import PROFILES, Argon2Hashing, verify_or_false
+from application.accounts.ports import PasswordHasherBusy
 
 # spawn, not fork: a forked child would inherit the server's event loop, sockets and
 # locks held by other threads at the time.
@@ -38,21 +38,20 @@ _CONTEXT = multiprocessing.get_context("spawn")
 T = TypeVar("T")
 
 
-class ProcessPoolPasswordHasher(PasswordHasher):
+class ProcessPoolPasswordHasher(Argon2Hashing):
     def __init__(
         self, profile: str, workers: int, max_waiting: int = 16, niceness: int = 10
     ) -> None:
         if workers < 1:
             raise ValueError("at least one worker process")
+        super().__init__(profile)
         self._profile = profile
-        self._hasher = argon2.PasswordHasher.from_parameters(PROFILES[profile])
         self._workers = workers
         self._niceness = niceness
         self._limit = workers + max_waiting
         self._in_flight = 0
         self._pool: ProcessPoolExecutor | None = None
         self._closed = False
-        self._dummy_hash: str | None = None
 
     def is_busy(self) -> bool:
         return self._in_flight >= self._limit
@@ -62,14 +61,6 @@ class ProcessPoolPasswordHasher(PasswordHasher):
 
     async def verify(self, password_hash: str, password: str) -> bool:
         return await self._run(_verify_in_worker, password_hash, password)
-
-    async def verify_dummy(self, password: str) -> None:
-        if self._dummy_hash is None:
-            self._dummy_hash = await self.hash(DUMMY_PASSWORD)
-        await self.verify(self._dummy_hash, password)
-
-    def needs_rehash(self, password_hash: str) -> bool:
-        return self._hasher.check_needs_rehash(password_hash)
 
     def worker_pids(self) -> list[int]:
         """The worker processes running now (none before the first call or after close)."""
