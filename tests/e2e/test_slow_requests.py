@@ -26,6 +26,12 @@ HEAD_TIMEOUT = 2.0
 BODY_IDLE_TIMEOUT = 1.0
 SLACK = 1.5
 CROWD_SLACK = 3.0  # 2,000 answers, closes and log lines on a shared machine
+# The crowd's server has longer limits, so the crowd is still held, not already timed out,
+# while /health/live answers behind 2,000 accepts on a loaded two-core machine (CI once took
+# over 2 s there); how long the answer took is printed, not asserted.
+CROWD_HEAD_TIMEOUT = 8.0
+CROWD_BODY_IDLE_TIMEOUT = 6.0
+HEALTH_WAIT = CROWD_BODY_IDLE_TIMEOUT - 2.0
 EARLY = 0.25  # asyncio may fire a timer this much before our clock says it is due
 HALF_OPEN = 2000
 SERVER_OPEN_FILES = 4096
@@ -58,6 +64,17 @@ def slow_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], 
 @pytest.fixture(scope="module")
 def server(slow_env: tuple[dict[str, str], Path]) -> Iterator[Server]:
     env, directory = slow_env
+    with running_server(env, directory, open_files=SERVER_OPEN_FILES) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def crowd_server(slow_env: tuple[dict[str, str], Path]) -> Iterator[Server]:
+    env, directory = slow_env
+    env = env | {
+        "CASEWORKS_REQUEST_HEAD_TIMEOUT_SECONDS": str(int(CROWD_HEAD_TIMEOUT)),
+        "CASEWORKS_REQUEST_BODY_IDLE_TIMEOUT_SECONDS": str(int(CROWD_BODY_IDLE_TIMEOUT)),
+    }
     with running_server(env, directory, open_files=SERVER_OPEN_FILES) as running:
         yield running
 
@@ -134,8 +151,9 @@ def test_a_slow_but_steady_body_is_received(server: Server) -> None:
 
 
 def test_many_half_sent_requests_neither_stop_health_nor_outlive_the_limits(
-    server: Server,
+    crowd_server: Server,
 ) -> None:
+    server = crowd_server
     _allow_open_files(HALF_OPEN + 200)
     fds_before = _open_fds(server.pid)
     socks: list[socket.socket] = []
@@ -147,12 +165,13 @@ def test_many_half_sent_requests_neither_stop_health_nor_outlive_the_limits(
             sock.sendall(HALF_HEAD if index % 2 else HALF_BODY)
         opened = time.monotonic()
 
-        health = httpx.get(f"{server.base_url}/health/live", timeout=2)
+        health = httpx.get(f"{server.base_url}/health/live", timeout=HEALTH_WAIT)
+        answered = time.monotonic()
         held = _open_fds(server.pid) - fds_before
         assert health.status_code == 200
-        assert held >= HALF_OPEN // 2  # the half heads' 2 s are not over yet
+        assert held >= HALF_OPEN - 10  # none of the crowd's limits is over yet
 
-        answers = _read_all_until_closed(socks, opened + HEAD_TIMEOUT + CROWD_SLACK)
+        answers = _read_all_until_closed(socks, opened + CROWD_HEAD_TIMEOUT + CROWD_SLACK)
         closed_at = time.monotonic()
         still_open = HALF_OPEN - len(answers)
         assert still_open == 0, f"{still_open} connections still open"
@@ -163,15 +182,16 @@ def test_many_half_sent_requests_neither_stop_health_nor_outlive_the_limits(
             server.pid, fds_before + 10, closed_at + LINGER_SECONDS + CROWD_SLACK
         )
         print(
-            f"opened {HALF_OPEN} in {opened - started:.2f} s, server held {held} of them "
-            f"while /health/live answered; all closed {closed_at - opened:.2f} s after the "
-            f"last opened; server descriptors {fds_before} -> {fds_after}"
+            f"opened {HALF_OPEN} in {opened - started:.2f} s; /health/live answered "
+            f"{answered - opened:.2f} s later while the server held {held} of them; all "
+            f"closed {closed_at - opened:.2f} s after the last opened; server descriptors "
+            f"{fds_before} -> {fds_after}"
         )
         assert fds_after <= fds_before + 10
     finally:
         for sock in socks:
             sock.close()
-    assert httpx.get(f"{server.base_url}/health/live", timeout=2).status_code == 200
+    assert httpx.get(f"{server.base_url}/health/live", timeout=HEALTH_WAIT).status_code == 200
 
 
 def test_the_limits_hold_with_several_workers(slow_env: tuple[dict[str, str], Path]) -> None:
