@@ -223,7 +223,6 @@ STATEFUL_RUNS: dict[str, tuple[Any, int]] = {
 def test_linked_operations_conform_to_openapi(conformance_app: DeferredApp) -> None:
     settings = hypothesis.settings(
         schema.config.get_hypothesis_settings(phase="stateful"),
-        max_examples=STATEFUL_SCENARIOS,
         derandomize=True,
         database=None,
         phases=[hypothesis.Phase.generate],  # shrinking a scenario costs more than it tells
