@@ -10,13 +10,13 @@ jobs run` runs every job once.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from application.shared.jobs import Job
+from entrypoints.background import repeating
 
 log = logging.getLogger("caseworks.jobs")
 
@@ -47,21 +47,16 @@ async def run_once(jobs: Jobs) -> dict[str, int]:
     return done
 
 
-async def run_forever(jobs: Jobs) -> None:
-    while True:
-        await asyncio.sleep(random.uniform(*PAUSE_SECONDS))  # noqa: S311 (jitter, not a secret)
-        done = await run_once(jobs)
-        if any(done.values()):
-            log.info("jobs ran", extra={"done": done})
+async def _run_and_report(jobs: Jobs) -> None:
+    done = await run_once(jobs)
+    if any(done.values()):
+        log.info("jobs ran", extra={"done": done})
 
 
-@contextlib.asynccontextmanager
-async def running_jobs(jobs: Jobs) -> AsyncIterator[None]:
+def running_jobs(jobs: Jobs) -> contextlib.AbstractAsyncContextManager[None]:
     """For the app's lifespan: runs the jobs in the background until the server stops."""
-    task = asyncio.create_task(run_forever(jobs), name="caseworks-jobs")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    return repeating(
+        "caseworks-jobs",
+        lambda: random.uniform(*PAUSE_SECONDS),  # noqa: S311 (jitter, not a secret)
+        lambda: _run_and_report(jobs),
+    )

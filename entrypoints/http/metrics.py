@@ -10,8 +10,6 @@ client, so it is refused, lest a same-host reverse proxy publish /metrics to eve
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import ipaddress
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -23,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
 from adapters.metrics.prometheus import PrometheusMetrics
+from entrypoints.background import repeating
 from entrypoints.http.problems import problem_response
 
 METRICS_URL = "/metrics"
@@ -83,16 +82,11 @@ async def flushing(metrics: PrometheusMetrics | None) -> AsyncIterator[None]:
         yield
         return
 
-    async def flush_often() -> None:
-        while True:
-            await asyncio.sleep(FLUSH_SECONDS)
-            metrics.flush()
+    async def flush() -> None:
+        metrics.flush()
 
-    task = asyncio.create_task(flush_often())
     try:
-        yield
+        async with repeating("caseworks-metrics", lambda: FLUSH_SECONDS, flush):
+            yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
         metrics.process_stopping()
