@@ -1,13 +1,12 @@
 """The argon2 hasher on worker processes (adapters/security/accounts/argon2_processes.py):
-what it answers, its waiting line, a dead worker, and closing. Real processes (spawned
-once for most tests); no timings asserted."""
+its priority, its waiting line, a dead worker, and closing (what it answers, as the thread
+hasher does: test_password_hashers.py). Real processes; no timings asserted."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import signal
-from collections.abc import Iterator
 
 import pytest
 
@@ -20,65 +19,18 @@ from entrypoints.settings import Settings, resolve_hash_workers
 from tests.unit.conftest import PASSWORD
 
 
-@pytest.fixture(scope="module")
-def shared_pool() -> Iterator[ProcessPoolPasswordHasher]:
-    hasher = ProcessPoolPasswordHasher("CHEAPEST", workers=1, max_waiting=8)
-    yield hasher
-    asyncio.run(hasher.close())
+async def test_hashes_run_in_other_processes_of_lower_priority() -> None:
+    pool = ProcessPoolPasswordHasher("CHEAPEST", workers=1)
+    try:
+        await pool.hash(PASSWORD)
 
-
-@pytest.fixture
-def pool(shared_pool: ProcessPoolPasswordHasher) -> ProcessPoolPasswordHasher:
-    return shared_pool
-
-
-async def test_verifies_the_right_password_and_rejects_a_wrong_one(
-    pool: ProcessPoolPasswordHasher,
-) -> None:
-    stored = await pool.hash(PASSWORD)
-
-    assert stored.startswith("$argon2id$")
-    assert PASSWORD not in stored
-    assert await pool.verify(stored, PASSWORD) is True
-    assert await pool.verify(stored, PASSWORD + "x") is False
-    # The same argon2 as the thread hasher's, both ways.
-    threads = Argon2PasswordHasher("CHEAPEST")
-    assert await threads.verify(stored, PASSWORD)
-    assert await pool.verify(await threads.hash(PASSWORD), PASSWORD)
-
-
-@pytest.mark.parametrize(
-    ("stored", "password"),
-    [
-        ("not an argon2 hash", PASSWORD),
-        ("$argon2id$v=19$m=8,t=1,p=1$garbage", PASSWORD),
-        ("", PASSWORD),
-        (None, "\ud800 a lone surrogate"),  # None: a real hash, made by the test
-    ],
-    ids=["plain text", "broken argon2", "empty", "unencodable password"],
-)
-async def test_verify_is_false_never_an_error_for_odd_input(
-    pool: ProcessPoolPasswordHasher, stored: str | None, password: str
-) -> None:
-    stored = stored if stored is not None else await pool.hash(PASSWORD)
-    assert await pool.verify(stored, password) is False
-
-
-async def test_the_dummy_verify_accepts_any_password(pool: ProcessPoolPasswordHasher) -> None:
-    await pool.verify_dummy(PASSWORD)
-    await pool.verify_dummy("\ud800")
-
-
-async def test_hashes_run_in_other_processes_of_lower_priority(
-    pool: ProcessPoolPasswordHasher,
-) -> None:
-    await pool.hash(PASSWORD)
-
-    workers = pool.worker_pids()
-    assert workers
-    assert os.getpid() not in workers
-    mine = os.getpriority(os.PRIO_PROCESS, 0)
-    assert all(os.getpriority(os.PRIO_PROCESS, pid) == mine + 10 for pid in workers)
+        workers = pool.worker_pids()
+        assert workers
+        assert os.getpid() not in workers
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        assert all(os.getpriority(os.PRIO_PROCESS, pid) == mine + 10 for pid in workers)
+    finally:
+        await pool.close()
 
 
 async def test_calls_past_the_waiting_line_are_refused_at_once() -> None:
