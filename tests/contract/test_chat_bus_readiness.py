@@ -15,7 +15,7 @@ from adapters.readiness import AllReadinessProbes
 from adapters.redis.chat.bus import RedisMessageBus
 from adapters.redis.chat.presence import RedisPresence
 from application.shared.ports import ReadinessProbe
-from entrypoints.container import closing_chat_fanout
+from entrypoints.resources import closing_chat_fanout
 from entrypoints.settings import Settings
 from tests.support.clock import ManualClock
 from tests.support.redis import ThrowawayRedis, random_prefix

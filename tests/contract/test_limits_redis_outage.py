@@ -17,7 +17,7 @@ from adapters.memory.chat.rate import InMemoryRateLimiter
 from adapters.redis import outage as outage_module
 from adapters.redis.accounts.fallback import FallbackKnownClients, FallbackLoginThrottle
 from adapters.redis.chat.rate import FallbackRateLimiter
-from entrypoints.container import Limits, LimitSettings, closing_limits
+from entrypoints.resources import Limits, LimitSettings, closing_limits
 from entrypoints.settings import Settings
 from tests.support.clock import ManualClock
 from tests.support.redis import ThrowawayRedis, random_prefix

@@ -22,6 +22,7 @@ CONTEXTS = frozenset(
 COMPOSITION_ROOT = frozenset(
     {
         "entrypoints.container",
+        "entrypoints.resources",
         "entrypoints.http.app",
         "entrypoints.cli",
     }
