@@ -41,22 +41,24 @@ from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.http.conftest import SECRET, make_container
-from tests.support.deferred_asgi import DeferredApp
-from tests.support.openapi_conformance import (
+from tests.support.conformance_cases import (
     ADMIN,
     CLINICIAN,
     USER,
     WORKING_HOURS,
     PendingBearer,
     authenticate,
-    drop_random_id_roots,
     feasible_working_hours,
     identity_for_case,
     identity_for_step,
-    make_config,
     request_json,
     schedule_booking,
     stock_order,
+)
+from tests.support.deferred_asgi import DeferredApp
+from tests.support.openapi_conformance import (
+    drop_random_id_roots,
+    make_config,
     validate,
     with_bearer_scheme,
     with_whole_link_bodies,
