@@ -54,7 +54,7 @@ from entrypoints.containers.shop import ShopContainer
 from entrypoints.containers.todos import TodosContainer
 from entrypoints.resources import (
     LimitSettings,
-    business_events,
+    business_events_from,
     closing_chat_fanout,
     closing_engine,
     closing_hasher,
@@ -107,7 +107,7 @@ class Container(containers.DeclarativeContainer):
     # Prometheus metrics (CASEWORKS_METRICS), one registry per container; None when off.
     # The use cases count business events through the BusinessEvents port.
     metrics = providers.Singleton(prometheus_metrics, config.metrics)
-    business_events = providers.Singleton(business_events, metrics)
+    business_events = providers.Singleton(business_events_from, metrics)
 
     # What holds pools or files registers its closing here when it is made; the app's
     # lifespan (and every other user of a container) releases them all with

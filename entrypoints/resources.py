@@ -41,7 +41,7 @@ def prometheus_metrics(enabled: bool) -> PrometheusMetrics | None:
     return PrometheusMetrics() if enabled else None
 
 
-def business_events(metrics: PrometheusMetrics | None) -> BusinessEvents:
+def business_events_from(metrics: PrometheusMetrics | None) -> BusinessEvents:
     return NO_EVENTS if metrics is None else metrics
 
 
