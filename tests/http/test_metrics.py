@@ -15,11 +15,12 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from entrypoints.container import Container, close_resources
+from entrypoints.container import Container, build_container, close_resources
 from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
 from tests.http.chat_sockets import chat_app, next_of, sign_up
 from tests.http.clinic_helpers import add_patient, at, book, clinician
-from tests.http.conftest import PASSWORD, bearer, login, make_container, register
+from tests.http.conftest import PASSWORD, SECRET, bearer, login, make_container, register
 from tests.http.metrics_helpers import LOOPBACK, parse, scrape, value
 from tests.http.shop_helpers import add_product
 
@@ -215,3 +216,32 @@ def test_open_websockets_are_gauged(tmp_path: Path, sqlite_template: Path) -> No
             no.receive_json()
         assert eventually(lambda: sockets_open(chat) == 0)
         assert value(parse(chat.get("/metrics").text), "caseworks_messages_posted_total") == 1
+
+
+async def test_both_postgres_pools_are_gauged(postgres_database: str) -> None:
+    settings = Settings(
+        database_url=postgres_database,
+        secret_key=SECRET,
+        argon2_profile="CHEAPEST",
+        hash_workers=0,
+        access_log=False,
+        allowed_hosts=["testserver"],
+        db_pool_size=3,
+        _env_file=None,
+    )
+    container = build_container(settings)
+    checked_out = "caseworks_db_pool_checked_out"
+    try:
+        transport = httpx.ASGITransport(app=create_app(container), client=LOOPBACK)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as local:
+            async with container.engine().connect(), container.read_engine().connect():
+                samples = await scrape(local)
+                assert value(samples, checked_out, pool="write") == 1
+                assert value(samples, checked_out, pool="read") == 1
+            samples = await scrape(local)
+            assert value(samples, checked_out, pool="write") == 0
+            assert value(samples, checked_out, pool="read") == 0
+            assert value(samples, "caseworks_db_pool_size", pool="write") == 3
+            assert value(samples, "caseworks_db_pool_size", pool="read") == 3
+    finally:
+        await close_resources(container)
