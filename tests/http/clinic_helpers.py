@@ -4,14 +4,14 @@ day well ahead (the app runs on the system clock)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
 from application.accounts.dto import RegisterCommand
 from domain.shared.roles import Role
 from entrypoints.container import Container
-from tests.http.conftest import PASSWORD, bearer, login, register
+from tests.http.conftest import PASSWORD, SignUp, bearer, login, register
 
 EVERY_DAY = [{"weekday": d, "start": "08:00", "end": "18:00"} for d in range(7)]
 DAY = (datetime.now(UTC) + timedelta(days=30)).date()
@@ -60,3 +60,29 @@ async def user(client: httpx.AsyncClient, name: str) -> tuple[str, dict[str, str
     """A user registered over HTTP: their id and auth headers."""
     registered = await register(client, name)
     return registered["id"], bearer(await login(client, name))
+
+
+class Ward(NamedTuple):
+    """The usual cast: alice, whose account a patient record is linked to; bob, no one to
+    it; and the clinician drhouse, who made the record."""
+
+    alice_id: str
+    alice: dict[str, str]
+    bob: dict[str, str]
+    doctor_id: str
+    doctor: dict[str, str]
+    patient: dict[str, Any]
+
+
+async def ward(
+    client: httpx.AsyncClient,
+    container: Container,
+    admin: dict[str, str],
+    signed_up: SignUp,
+    **patient: object,
+) -> Ward:
+    alice_id, alice = await user(client, "alice")
+    bob = await signed_up("bob")
+    doctor_id, doctor = await clinician(client, container, admin, "drhouse")
+    record = await add_patient(client, doctor, user_id=alice_id, **patient)
+    return Ward(alice_id, alice, bob, doctor_id, doctor, record)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 
 from entrypoints.container import Container
-from tests.http.clinic_helpers import DAY, add_patient, at, book, clinician, user
+from tests.http.clinic_helpers import DAY, add_patient, at, book, clinician, user, ward
 from tests.http.conftest import SignUp, assert_problem, register
 
 
@@ -16,10 +16,9 @@ async def test_a_patient_is_created_and_read_by_staff_and_its_own_user(
     admin_headers: dict[str, str],
     signed_up: SignUp,
 ) -> None:
-    alice_id, alice = await user(client, "alice")
-    bob = await signed_up("bob")
-    _, doctor = await clinician(client, container, admin_headers, "drhouse")
-    patient = await add_patient(client, doctor, user_id=alice_id, identifier="MRN-1")
+    alice_id, alice, bob, _, doctor, patient = await ward(
+        client, container, admin_headers, signed_up, identifier="MRN-1"
+    )
     assert patient["age"] >= 35
     assert patient["user_id"] == alice_id
     for headers in (admin_headers, doctor, alice):

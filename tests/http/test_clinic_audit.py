@@ -9,7 +9,7 @@ import httpx
 from dependency_injector import providers
 
 from entrypoints.container import Container
-from tests.http.clinic_helpers import add_patient, clinician, user
+from tests.http.clinic_helpers import add_patient, ward
 from tests.http.conftest import SignUp, assert_problem
 from tests.support.clock import ManualClock
 
@@ -27,10 +27,9 @@ async def test_the_audit_log_is_for_admins_filtered_and_paged(
 ) -> None:
     clock = ManualClock(datetime.now(UTC))
     container.clock.override(providers.Object(clock))
-    alice_id, alice = await user(client, "alice")
-    bob = await signed_up("bob")
-    doctor_id, doctor = await clinician(client, container, admin_headers, "drhouse")
-    patient = await add_patient(client, doctor, user_id=alice_id)
+    _, alice, bob, doctor_id, doctor, patient = await ward(
+        client, container, admin_headers, signed_up
+    )
     pid = patient["id"]
     clock.advance(minutes=1)
     read = await client.get(f"/patients/{pid}", headers={**doctor, "X-Request-ID": "req-42"})
@@ -88,10 +87,9 @@ async def test_a_patient_sees_who_accessed_their_record(
     admin_headers: dict[str, str],
     signed_up: SignUp,
 ) -> None:
-    alice_id, alice = await user(client, "alice")
-    bob = await signed_up("bob")
-    doctor_id, doctor = await clinician(client, container, admin_headers, "drhouse")
-    patient = await add_patient(client, doctor, user_id=alice_id)
+    _, alice, bob, doctor_id, doctor, patient = await ward(
+        client, container, admin_headers, signed_up
+    )
     await add_patient(client, doctor)  # another record: not in alice's log
     assert (await client.get(f"/patients/{patient['id']}", headers=doctor)).status_code == 200
 

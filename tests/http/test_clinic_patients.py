@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from entrypoints.container import Container
-from tests.http.clinic_helpers import add_patient, clinician, user
+from tests.http.clinic_helpers import add_patient, clinician, user, ward
 from tests.http.conftest import SignUp, assert_problem
 
 
@@ -54,10 +54,9 @@ async def test_a_patient_change_is_refused_with_the_right_status(
     admin_headers: dict[str, str],
     signed_up: SignUp,
 ) -> None:
-    alice_id, alice = await user(client, "alice")
-    bob = await signed_up("bob")
-    _, doctor = await clinician(client, container, admin_headers, "drhouse")
-    patient = await add_patient(client, doctor, user_id=alice_id, identifier="MRN-1")
+    _, alice, bob, _, doctor, patient = await ward(
+        client, container, admin_headers, signed_up, identifier="MRN-1"
+    )
     await add_patient(client, doctor, identifier="MRN-2")
     url = f"/patients/{patient['id']}"
 

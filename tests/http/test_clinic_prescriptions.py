@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 
 from entrypoints.container import Container
-from tests.http.clinic_helpers import add_patient, clinician, user
+from tests.http.clinic_helpers import ward
 from tests.http.conftest import SignUp, assert_problem
 
 RX = {"medication": "Ibuprofen 400 mg", "dosage_instruction": "1 tablet", "quantity": 10}
@@ -18,10 +18,9 @@ async def test_the_prescription_role_matrix(
     admin_headers: dict[str, str],
     signed_up: SignUp,
 ) -> None:
-    alice_id, alice = await user(client, "alice")
-    bob = await signed_up("bob")
-    doctor_id, doctor = await clinician(client, container, admin_headers, "drhouse")
-    patient = await add_patient(client, doctor, user_id=alice_id)
+    _, alice, bob, doctor_id, doctor, patient = await ward(
+        client, container, admin_headers, signed_up
+    )
     body = RX | {"patient_id": patient["id"]}
 
     for headers in (admin_headers, alice, bob):
