@@ -27,7 +27,7 @@ from entrypoints.http.errors import install_error_handlers
 from entrypoints.http.links import add_links
 from entrypoints.http.metrics import MetricsAccess, flushing, install_metrics
 from entrypoints.http.middleware import RequestContextMiddleware, RequestGuardMiddleware
-from entrypoints.http.problems import Problem
+from entrypoints.http.problems import Problem, add_edge_responses
 from entrypoints.http.shop import routes as shop
 from entrypoints.http.shop.money import publish_money_schemas
 from entrypoints.http.todos import routes as todos
@@ -150,7 +150,8 @@ def _reads_not_shared() -> None:
 
 
 def _complete_openapi(app: FastAPI) -> None:
-    """Add the Problem schema and the bearer scheme that routes refer to, and the links."""
+    """Add the Problem schema and the bearer scheme that routes refer to, the edge's
+    answers to every operation, and the links."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -159,6 +160,7 @@ def _complete_openapi(app: FastAPI) -> None:
             components = schema.setdefault("components", {})
             components.setdefault("schemas", {}).setdefault("Problem", Problem.model_json_schema())
             components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
+            add_edge_responses(schema)
             add_links(schema)
             app.openapi_schema = schema
         return app.openapi_schema

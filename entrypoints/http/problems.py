@@ -62,7 +62,8 @@ def internal_error_response() -> JSONResponse:
 
 
 _DESCRIPTIONS = {
-    400: "Malformed request (e.g. a body that is not valid JSON, or a header sent twice)",
+    400: "Malformed request (e.g. a body that is not valid JSON, a header sent twice, or a"
+    " Host this server does not serve)",
     401: "Missing, invalid, expired or revoked credentials",
     403: "Authenticated, but not allowed to do this",
     404: "No such object, or not one the caller may see",
@@ -79,10 +80,25 @@ _DESCRIPTIONS = {
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for the error statuses a route can return (each route here
     touches the database, so 503 is always among them)."""
+    return {status: _problem(status) for status in sorted({*statuses, 503})}
+
+
+# What the edge (middleware.py) answers before any route is chosen, whatever the route:
+# a Host this server does not serve, a declared body over the limit.
+EDGE_STATUSES = (400, 413)
+
+
+def add_edge_responses(document: dict[str, Any]) -> None:
+    """Declare EDGE_STATUSES on every operation of the document that does not yet."""
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            answers = operation.setdefault("responses", {})
+            for status in EDGE_STATUSES:
+                answers.setdefault(str(status), _problem(status))
+
+
+def _problem(status: int) -> dict[str, Any]:
     return {
-        status: {
-            "description": _DESCRIPTIONS[status],
-            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
-        for status in sorted({*statuses, 503})
+        "description": _DESCRIPTIONS[status],
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
