@@ -8,11 +8,13 @@ context alone, which is where `use_after_free` and `ensure_resource_availability
 and fails unless every operation on an id answered 2xx at least once. Every check is on,
 each case logs in afresh (a quarter as an administrator).
 
-A failure prints the check, the response, a curl command carrying the real body and token,
-and who sent it. The seed is fixed and Hypothesis derandomized, so rerunning a test sends the
-same cases again; pick one operation with -k on the words of its label (node ids with a
-bracketed label are not found), e.g. `pytest tests/http/test_openapi_conformance.py -k
-"PATCH and todo_id"`.
+A failure prints the check, the response, a curl command carrying the real body and token
+(it replays the failing request against any server), and who sent it. The seed is fixed and
+Hypothesis derandomized, so rerunning the module in the same checkout sends the same cases
+again; pick one operation with -k on the words of its label (node ids with a bracketed
+label are not found), e.g. `pytest tests/http/test_openapi_conformance.py -k "PATCH and
+todo_id"`. Alone, or in another checkout, a test may draw other cases: an empty `Host` sent
+to DELETE /products/{product_id} failed one checkout's full run and not the test alone.
 """
 
 from __future__ import annotations
