@@ -51,7 +51,9 @@ class BodyLink:
 BODY_LINKS: tuple[BodyLink, ...] = (
     BodyLink("create_product", "place_order", {"lines": [{"product_id": ID, "quantity": 1}]}),
     BodyLink("adjust_stock", "place_order", {"lines": [{"product_id": ID, "quantity": 1}]}),
-    # A user just made a clinician gets working hours (a literal body: a weekday, 9 to 5).
+    # A user just registered is made a clinician (the clinic's staff are users first),
+    BodyLink("register", "change_role", {"role": "clinician"}, {"user_id": ID}),
+    # and a user just made a clinician gets working hours (a literal body: a weekday, 9 to 5).
     BodyLink(
         "change_role",
         "set_working_hours",
