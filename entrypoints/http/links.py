@@ -72,6 +72,20 @@ BODY_LINKS: tuple[BodyLink, ...] = (
         },
     ),
     BodyLink("create_patient", "book_appointment", {"patient_id": ID}),
+    # A status move each allows right after it is made: an appointment just booked, the
+    # patient arrived; a prescription just written (active unless drafted), put on hold.
+    BodyLink(
+        "book_appointment",
+        "change_appointment_status",
+        {"status": "arrived"},
+        {"appointment_id": ID},
+    ),
+    BodyLink(
+        "prescribe",
+        "change_prescription_status",
+        {"status": "on-hold"},
+        {"prescription_id": ID},
+    ),
     # A room's creator is one of its members: inviting them again is a no-op (204).
     BodyLink(
         "create_room",

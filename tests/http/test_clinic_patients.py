@@ -175,3 +175,16 @@ async def test_patients_me_is_not_a_record_to_patch(
         assert response.headers["Allow"] == "GET"
     response = await client.request("OPTIONS", "/patients/" + "0" * 32, headers=admin_headers)
     assert response.headers["Allow"] == "GET, PATCH"
+
+
+async def test_null_on_a_new_record_is_absent_and_the_document_says_it_may_be(
+    client: httpx.AsyncClient, container: Container, admin_headers: dict[str, str]
+) -> None:
+    _, doctor = await clinician(client, container, admin_headers, "drhouse")
+    nulls = {"identifier": None, "phone": None, "email": None, "user_id": None}
+    created = await add_patient(client, doctor, **nulls)
+    assert {name: created[name] for name in nulls} == nulls
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    for name in nulls:
+        accepted = schema["PatientCreate"]["properties"][name]["anyOf"]
+        assert {"type": "null"} in accepted, name

@@ -69,7 +69,7 @@ from tests.support.openapi_conformance import (
 # Stateful scenarios (each up to `max-steps` calls) on top of the per-operation tests: over
 # the whole document, and over each context whose chains are deep (STATEFUL_RUNS).
 STATEFUL_SCENARIOS = 100
-FOCUSED_SCENARIOS = 30
+FOCUSED_SCENARIOS = 50
 # The clinic's operations, with what makes a clinician (register, then the role).
 CLINIC_REGEX = (
     r"^/(register$|users/\{user_id\}/role$|clinicians|patients|appointments|prescriptions)"

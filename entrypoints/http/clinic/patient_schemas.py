@@ -23,7 +23,9 @@ from domain.clinic.patients import (
 )
 from entrypoints.http.schemas import PatchBody, StrictBody, documented
 
-_Optional = str | SkipJsonSchema[None]
+# On a new record null is the same as absent, and the document says so (it once hid the
+# null that the API accepted).
+_Optional = str | None
 _Name = Annotated[
     str,
     documented(
