@@ -17,17 +17,23 @@ SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery staple"
 
 
+def app_settings(database_url: str, **fields: Any) -> Settings:
+    """The settings an HTTP test's app runs on: cheap hashes in threads (no process pool
+    per test app), no access log, the test client's hosts; `fields` override any."""
+    values: dict[str, Any] = {
+        "secret_key": SECRET,
+        "argon2_profile": "CHEAPEST",
+        "hash_workers": 0,
+        "access_log": False,
+        "allowed_hosts": ["testserver", "localhost"],
+        **fields,
+    }
+    return Settings(database_url=database_url, _env_file=None, **values)
+
+
 def make_container(tmp_path: Path, sqlite_template: Path, storage: str, **config: Any) -> Container:
-    settings = Settings(
-        storage="memory" if storage == "memory" else "sql",
-        database_url=sqlite_copy(sqlite_template, tmp_path),
-        secret_key=SECRET,
-        argon2_profile="CHEAPEST",
-        hash_workers=0,  # threads: no process pool per test app
-        access_log=False,
-        allowed_hosts=["testserver", "localhost"],
-        _env_file=None,
-    )
+    storage_kind = "memory" if storage == "memory" else "sql"
+    settings = app_settings(sqlite_copy(sqlite_template, tmp_path), storage=storage_kind)
     return build_container(settings, **config)
 
 

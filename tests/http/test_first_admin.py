@@ -11,7 +11,7 @@ import pytest
 from entrypoints.container import build_container, close_resources
 from entrypoints.http.app import create_app
 from entrypoints.settings import ConfigurationError, Settings
-from tests.http.conftest import MEMORY_AND_SQLITE, PASSWORD, SECRET, bearer, login
+from tests.http.conftest import MEMORY_AND_SQLITE, PASSWORD, app_settings, bearer, login
 from tests.support.storage import sqlite_copy
 
 
@@ -26,15 +26,9 @@ class AdminConfig(TypedDict, total=False):
 def settings_for(
     storage: str, tmp_path: Path, sqlite_template: Path, **admin: Unpack[AdminConfig]
 ) -> Settings:
-    return Settings(
+    return app_settings(
+        sqlite_copy(sqlite_template, tmp_path),
         storage="memory" if storage == "memory" else "sql",
-        database_url=sqlite_copy(sqlite_template, tmp_path),
-        secret_key=SECRET,
-        argon2_profile="CHEAPEST",
-        hash_workers=0,  # threads: no process pool per test app
-        access_log=False,
-        allowed_hosts=["testserver"],
-        _env_file=None,
         **admin,
     )
 

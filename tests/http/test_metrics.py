@@ -17,10 +17,16 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from entrypoints.container import Container, build_container, close_resources
 from entrypoints.http.app import create_app
-from entrypoints.settings import Settings
 from tests.http.chat_sockets import chat_app, next_of, sign_up
 from tests.http.clinic_helpers import add_patient, at, book, clinician
-from tests.http.conftest import PASSWORD, SECRET, bearer, login, make_container, register
+from tests.http.conftest import (
+    PASSWORD,
+    app_settings,
+    bearer,
+    login,
+    make_container,
+    register,
+)
 from tests.http.metrics_helpers import LOOPBACK, parse, scrape, value
 from tests.http.shop_helpers import add_product
 
@@ -219,16 +225,7 @@ def test_open_websockets_are_gauged(tmp_path: Path, sqlite_template: Path) -> No
 
 
 async def test_both_postgres_pools_are_gauged(postgres_database: str) -> None:
-    settings = Settings(
-        database_url=postgres_database,
-        secret_key=SECRET,
-        argon2_profile="CHEAPEST",
-        hash_workers=0,
-        access_log=False,
-        allowed_hosts=["testserver"],
-        db_pool_size=3,
-        _env_file=None,
-    )
+    settings = app_settings(postgres_database, db_pool_size=3)
     container = build_container(settings)
     checked_out = "caseworks_db_pool_checked_out"
     try:

@@ -9,22 +9,13 @@ import pytest
 
 from entrypoints.container import Container, build_container, close_resources
 from entrypoints.http.app import create_app
-from entrypoints.settings import Settings
-from tests.http.conftest import PASSWORD, SECRET, bearer, login, register
+from tests.http.conftest import PASSWORD, app_settings, bearer, login, register
 from tests.support.storage import truncate_postgres
 
 
 @pytest.fixture
 def pg_container(postgres_database: str) -> Container:
-    settings = Settings(
-        database_url=postgres_database,
-        secret_key=SECRET,
-        argon2_profile="CHEAPEST",
-        hash_workers=0,  # threads: no process pool per test app
-        access_log=False,
-        allowed_hosts=["testserver"],
-        _env_file=None,
-    )
+    settings = app_settings(postgres_database)
     return build_container(settings)
 
 

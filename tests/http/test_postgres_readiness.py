@@ -15,8 +15,7 @@ from adapters.sql.migrate import upgrade
 from adapters.sql.readiness import SchemaNotMigrated, SqlReadinessProbe
 from entrypoints.container import build_container, close_resources
 from entrypoints.http.app import create_app
-from entrypoints.settings import Settings
-from tests.http.conftest import SECRET
+from tests.http.conftest import app_settings
 from tests.support.storage import postgres_url, scratch_postgres_database
 
 
@@ -29,15 +28,7 @@ def unmigrated_database() -> Iterator[str]:
 async def test_not_ready_until_the_schema_is_migrated(
     unmigrated_database: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = Settings(
-        database_url=unmigrated_database,
-        secret_key=SECRET,
-        argon2_profile="CHEAPEST",
-        hash_workers=0,
-        access_log=False,
-        allowed_hosts=["testserver"],
-        _env_file=None,
-    )
+    settings = app_settings(unmigrated_database)
     container = build_container(settings)
     transport = httpx.ASGITransport(app=create_app(container))
     try:

@@ -12,23 +12,15 @@ import pytest
 
 from entrypoints.container import build_container, close_resources
 from entrypoints.http.app import create_app
-from entrypoints.settings import Settings
-from tests.http.conftest import PASSWORD, SECRET, assert_problem, bearer
+from tests.http.conftest import PASSWORD, app_settings, assert_problem, bearer
 from tests.http.test_storage_unavailable import closed_port
 from tests.support.storage import sqlite_copy
 
 
 @pytest.fixture
 async def no_redis(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(
-        database_url=sqlite_copy(sqlite_template, tmp_path),
-        redis_url=f"redis://127.0.0.1:{closed_port()}/0",
-        secret_key=SECRET,
-        argon2_profile="CHEAPEST",
-        hash_workers=0,
-        access_log=False,
-        allowed_hosts=["testserver"],
-        _env_file=None,
+    settings = app_settings(
+        sqlite_copy(sqlite_template, tmp_path), redis_url=f"redis://127.0.0.1:{closed_port()}/0"
     )
     container = build_container(settings)
     transport = httpx.ASGITransport(app=create_app(container), raise_app_exceptions=False)

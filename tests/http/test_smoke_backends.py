@@ -17,12 +17,11 @@ import httpx
 import pytest
 
 from entrypoints.container import Container, build_container
-from entrypoints.settings import Settings
 from tests.http.clinic_helpers import DAY, add_patient, at, book, clinician, user
 from tests.http.conftest import (
     PASSWORD,
-    SECRET,
     SignUp,
+    app_settings,
     assert_problem,
     assert_unauthorized,
     bearer,
@@ -54,15 +53,7 @@ async def container(
     storage, postgres_url = storage_backend
     if postgres_url is None:
         return make_container(tmp_path, sqlite_template, storage)
-    settings = Settings(
-        database_url=postgres_url,
-        secret_key=SECRET,
-        argon2_profile="CHEAPEST",
-        hash_workers=0,  # threads: no process pool per test app
-        access_log=False,
-        allowed_hosts=["testserver", "localhost"],
-        _env_file=None,
-    )
+    settings = app_settings(postgres_url)
     container = build_container(settings)
     assert container.config.backend() == "postgresql"
     await truncate_postgres(container.engine())

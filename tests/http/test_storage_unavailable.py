@@ -17,8 +17,7 @@ import pytest
 from entrypoints.container import build_container, close_resources
 from entrypoints.http.app import create_app
 from entrypoints.logging_setup import JsonFormatter, RequestIdFilter
-from entrypoints.settings import Settings
-from tests.http.conftest import PASSWORD, SECRET
+from tests.http.conftest import PASSWORD, app_settings
 
 
 def closed_port() -> int:
@@ -29,15 +28,7 @@ def closed_port() -> int:
 
 @pytest.fixture
 async def unreachable() -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(
-        database_url=f"postgresql+asyncpg://postgres@127.0.0.1:{closed_port()}/test",
-        secret_key=SECRET,
-        argon2_profile="CHEAPEST",
-        hash_workers=0,  # threads: no process pool per test app
-        access_log=False,
-        allowed_hosts=["testserver"],
-        _env_file=None,
-    )
+    settings = app_settings(f"postgresql+asyncpg://postgres@127.0.0.1:{closed_port()}/test")
     container = build_container(settings)
     transport = httpx.ASGITransport(app=create_app(container))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
@@ -107,13 +98,8 @@ def json_log_lines() -> Iterator[Callable[[], list[dict[str, Any]]]]:
 async def test_a_storage_error_logs_the_request_id_of_its_request(
     json_log_lines: Callable[[], list[dict[str, Any]]],
 ) -> None:
-    settings = Settings(
-        database_url=f"postgresql+asyncpg://postgres@127.0.0.1:{closed_port()}/test",
-        secret_key=SECRET,
-        argon2_profile="CHEAPEST",
-        access_log=True,
-        allowed_hosts=["testserver"],
-        _env_file=None,
+    settings = app_settings(
+        f"postgresql+asyncpg://postgres@127.0.0.1:{closed_port()}/test", access_log=True
     )
     container = build_container(settings)
     transport = httpx.ASGITransport(app=create_app(container))
