@@ -7,6 +7,11 @@ from __future__ import annotations
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
+# What a call to an unreachable or failing Redis raises: its own errors, the socket's, and
+# our timeouts around it.
+REDIS_UNREACHABLE = (RedisError, OSError, TimeoutError)
 
 
 def create_redis_client(url: str, timeout: float = 5.0, connect_timeout: float = 2.0) -> Redis:

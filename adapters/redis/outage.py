@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from redis.exceptions import RedisError
+from adapters.redis.client import REDIS_UNREACHABLE
 
 log = logging.getLogger("caseworks.redis")
 
@@ -41,7 +41,7 @@ class RedisOutage:
             return await local()
         try:
             result = await shared()
-        except (RedisError, OSError, TimeoutError) as exc:
+        except REDIS_UNREACHABLE as exc:
             if self._down_until is None:
                 log.warning(
                     "Redis is unreachable (%s): limits fall back to this process",

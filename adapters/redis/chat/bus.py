@@ -29,6 +29,7 @@ from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
 from adapters.redis.chat.rooms import Room, RoomSubscriber, deliver_all, resync_all
+from adapters.redis.client import REDIS_UNREACHABLE
 from application.chat.bus import BusUnavailable, ChatEvent, Deliver, MessageBus, Subscription
 
 log = logging.getLogger("caseworks.chat.bus")
@@ -87,7 +88,7 @@ class RedisMessageBus(MessageBus):
         try:
             async with asyncio.timeout(PUBLISH_TIMEOUT_SECONDS):
                 await self._client.publish(self._channel_prefix + event.room_id, payload)
-        except (RedisError, OSError, TimeoutError) as exc:
+        except REDIS_UNREACHABLE as exc:
             self._unannounced.add(event.room_id)
             raise BusUnavailable(f"Redis publish failed: {exc!r}") from exc
         if self._unannounced:  # a publish that failed alone, Redis answering again
@@ -101,7 +102,7 @@ class RedisMessageBus(MessageBus):
             try:
                 async with asyncio.timeout(PUBLISH_TIMEOUT_SECONDS):
                     await self._client.publish(self._channel_prefix + room_id, payload)
-            except (RedisError, OSError, TimeoutError):
+            except REDIS_UNREACHABLE:
                 self._unannounced.add(room_id)  # next time Redis is back
                 return
 
@@ -196,7 +197,7 @@ class RedisMessageBus(MessageBus):
                     )
                 outage, delay = False, self._backoff[0]
                 await self._read(pubsub)
-            except (RedisError, OSError, TimeoutError) as exc:
+            except REDIS_UNREACHABLE as exc:
                 if not outage:
                     log.warning("the chat bus lost Redis (%s); retrying", exc)
                 outage = True

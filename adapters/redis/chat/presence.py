@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
+from adapters.redis.client import REDIS_UNREACHABLE
 from application.chat.presence import OnlineUser, Presence, PresenceUnavailable
 from application.shared.ports import Clock
 
@@ -82,5 +82,5 @@ def _reached() -> Iterator[None]:
     """Redis's own errors leave as the port's: a 503 on HTTP, not a 500."""
     try:
         yield
-    except (RedisError, OSError, TimeoutError) as exc:
+    except REDIS_UNREACHABLE as exc:
         raise PresenceUnavailable(f"Redis: {type(exc).__name__}") from exc
